@@ -1,0 +1,166 @@
+"""Accounts over REST: tokens, sign-up, the signed-in person, passwords."""
+
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm
+from allauth.core import ratelimit
+from allauth.core.internal.ratelimit import parse_rates
+from allauth.account import app_settings as account_settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community import serializers as s
+from community import selectors, services
+from community.errors import Invalid, NotSignedIn, RateLimited
+from community.services import Profile
+
+ERRORS = {
+    400: OpenApiResponse(description="invalid: see `fields`"),
+    401: OpenApiResponse(description="not_signed_in"),
+    429: OpenApiResponse(description="rate_limited, with Retry-After"),
+}
+
+
+def _retry_after(action: str) -> int:
+    rates = parse_rates(account_settings.RATE_LIMITS.get(action))
+    return int(max((rate.duration for rate in rates), default=60))
+
+
+def _profile(data: dict) -> Profile:
+    return Profile(
+        display_name=data["display_name"],
+        birth_year=data["birth_year"],
+        municipality=data.get("municipality"),
+        cares_for=tuple(data.get("cares_for", ())),
+        situation_tags=tuple(data.get("situation_tags", ())),
+        preferred_language=data.get("preferred_language", "sv"),
+    )
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class TokenView(APIView):
+    """`POST` trades e-mail and password for a token; `DELETE` signs that token out."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer, **ERRORS})
+    def post(self, request):
+        data = _valid(s.TokenRequestSerializer, request)
+        try:
+            # allauth's adapter counts failed logins per address and per account.
+            user = get_adapter(request._request).authenticate(
+                request._request, email=data["email"].lower(), password=data["password"]
+            )
+        except ValidationError as error:
+            raise RateLimited(
+                error.messages[0], retry_after=_retry_after("login_failed")
+            ) from error
+        if user is None:
+            raise Invalid(
+                _("The e-mail address or password is wrong."),
+                fields={"non_field_errors": [_("The e-mail address or password is wrong.")]},
+            )
+        return Response({"token": services.token_create(user=user).key})
+
+    @extend_schema(request=None, responses={204: None, 401: ERRORS[401]})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            raise NotSignedIn()
+        services.token_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignupView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=s.SignupSerializer, responses={201: s.SignupResultSerializer, **ERRORS}
+    )
+    def post(self, request):
+        if not ratelimit.consume(request._request, action="signup"):
+            raise RateLimited(retry_after=_retry_after("signup"))
+        data = _valid(s.SignupSerializer, request)
+        user = services.user_signup(
+            email=data["email"],
+            password=data["password"],
+            profile=_profile(data),
+            accepted_terms=data["accept_terms"],
+        )
+        token = services.token_create(user=user)
+        body = {"user": s.MeSerializer(user).data, "token": token.key}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: s.MeSerializer, 401: ERRORS[401]})
+    def get(self, request):
+        return Response(s.MeSerializer(request.user).data)
+
+    @extend_schema(request=s.ProfileSerializer, responses={200: s.MeSerializer, **ERRORS})
+    def patch(self, request):
+        current = s.ProfileSerializer(_current_profile(request.user)).data
+        serializer = s.ProfileSerializer(data={**current, **request.data})
+        serializer.is_valid(raise_exception=True)
+        user = services.user_update_profile(
+            user=request.user, profile=_profile(serializer.validated_data)
+        )
+        return Response(s.MeSerializer(user).data)
+
+
+def _current_profile(user) -> dict:
+    return {
+        "display_name": user.display_name,
+        "birth_year": user.birth_year,
+        "municipality": user.municipality,
+        "cares_for": user.cares_for,
+        "situation_tags": user.situation_tags,
+        "preferred_language": user.preferred_language,
+    }
+
+
+class PasswordChangeView(APIView):
+    @extend_schema(request=s.PasswordChangeSerializer, responses={204: None, **ERRORS})
+    def post(self, request):
+        data = _valid(s.PasswordChangeSerializer, request)
+        services.password_change(
+            user=request.user,
+            current_password=data["current_password"],
+            new_password=data["new_password"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(APIView):
+    """Sends the same reset e-mail as the web page; the link finishes on the web."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=s.PasswordResetSerializer, responses={202: None, **ERRORS})
+    def post(self, request):
+        data = _valid(s.PasswordResetSerializer, request)
+        email = data["email"].lower()
+        if not ratelimit.consume(request._request, action="reset_password", key=email):
+            raise RateLimited(retry_after=_retry_after("reset_password"))
+        form = ResetPasswordForm(data={"email": email})
+        if form.is_valid():  # answers the same whether or not the address is known
+            form.save(request._request)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class MunicipalityListView(APIView):
+    """All municipalities with their official codes (a fixed list of 291)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: s.MunicipalityListSerializer})
+    def get(self, request):
+        items = s.MunicipalitySerializer(selectors.municipality_list(), many=True).data
+        return Response({"results": items, "next": None})

@@ -1,0 +1,111 @@
+"""Page forms for accounts; they parse and call the same services as the API."""
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from community import legal, services
+from community.models import CaresFor, Language, Municipality, SituationTag
+from community.services import Profile
+
+
+class ProfileFieldsMixin(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        min_length=3,
+        max_length=30,
+        help_text=_("Shown to others instead of your name. Do not use your real name."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"),
+        min_value=1900,
+        max_value=2100,
+        help_text=_("Only the year. It keeps age groups safe."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Choose your municipality"),
+    )
+    cares_for = forms.MultipleChoiceField(
+        label=_("Whom do you care for?"),
+        choices=CaresFor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    situation_tags = forms.MultipleChoiceField(
+        label=_("Their situation (optional)"),
+        choices=SituationTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=Language.choices, initial=Language.SWEDISH
+    )
+
+    def profile(self) -> Profile:
+        data = self.cleaned_data
+        return Profile(
+            display_name=data["display_name"],
+            birth_year=data["birth_year"],
+            municipality=data.get("municipality"),
+            cares_for=tuple(data.get("cares_for") or ()),
+            situation_tags=tuple(data.get("situation_tags") or ()),
+            preferred_language=data.get("preferred_language") or Language.SWEDISH,
+        )
+
+
+class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
+    accept_terms = forms.BooleanField(
+        label=_("I have read and accept the code of conduct and the privacy notice."),
+        required=False,
+    )
+
+    field_order = [
+        "email",
+        "display_name",
+        "password1",
+        "password2",
+        "birth_year",
+        "municipality",
+        "cares_for",
+        "situation_tags",
+        "preferred_language",
+        "accept_terms",
+    ]
+
+    documents = legal.DOCUMENTS
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            services.user_signup_check(**self._signup_arguments())
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                target = {"password": "password1"}.get(field, field)
+                for message in messages:
+                    self.add_error(target if target in self.fields else None, message)
+        return cleaned
+
+    def _signup_arguments(self) -> dict:
+        return {
+            "email": self.cleaned_data["email"],
+            "password": self.cleaned_data["password1"],
+            "profile": self.profile(),
+            "accepted_terms": self.cleaned_data.get("accept_terms", False),
+        }
+
+    def save(self, request):
+        """Create the member through the one sign-up service, as the API does."""
+        return services.user_signup(**self._signup_arguments())
+
+
+class ProfileForm(ProfileFieldsMixin):
+    pass

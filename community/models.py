@@ -1,0 +1,227 @@
+"""People and places: municipalities, organisations, members and their consents."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MINIMUM_AGE = 13  # the Swedish age of digital consent
+ADULT_AGE = 18
+
+OTHER_MUNICIPALITY_CODE = "0000"
+
+
+class Municipality(models.Model):
+    """A Swedish municipality (kommun), named by its official four-digit code."""
+
+    code = models.CharField(
+        _("code"), max_length=4, unique=True, validators=[RegexValidator(r"^\d{4}$")]
+    )
+    name = models.CharField(_("name"), max_length=80)
+    county = models.CharField(_("county"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_other(self) -> bool:
+        return self.code == OTHER_MUNICIPALITY_CODE
+
+
+class Organisation(models.Model):
+    """Who hosts groups, meetups and support: municipal units, associations, regions."""
+
+    class Kind(models.TextChoices):
+        MUNICIPAL_UNIT = "municipal_unit", _("Municipal carer-support unit")
+        ASSOCIATION = "association", _("Carers' association")
+        REGION = "region", _("Region")
+        NATIONAL = "national", _("National body")
+
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Empty for regional and national bodies."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    staffed_hours = models.TextField(
+        _("staffed hours"), blank=True, help_text=_("When staff answer, as shown to members.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaresFor(models.TextChoices):
+    PARENT = "parent", _("A parent")
+    SIBLING = "sibling", _("A sibling")
+    PARTNER = "partner", _("A partner")
+    CHILD = "child", _("A child")
+    FRIEND = "friend", _("A friend")
+    OTHER = "other", _("Someone else")
+
+
+class SituationTag(models.TextChoices):
+    DEMENTIA = "dementia", _("Dementia")
+    MENTAL_ILLNESS = "mental_illness", _("Mental illness")
+    ADDICTION = "addiction", _("Addiction")
+    DISABILITY = "disability", _("Disability")
+    LONG_TERM_ILLNESS = "long_term_illness", _("Long-term illness")
+    OTHER = "other", _("Something else")
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    MODERATOR = "moderator", _("Moderator")
+    COORDINATOR = "coordinator", _("Coordinator")
+
+
+class Language(models.TextChoices):
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("display_name", email.split("@")[0])
+        fields.setdefault("birth_year", 1990)
+        return self.create_user(
+            email, password, is_staff=True, is_superuser=True, **fields
+        )
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person on Bredvid. Others only ever see the pseudonymous display name."""
+
+    # Stored lower-cased (services normalise), so the plain unique index is case-blind.
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=30,
+        validators=[
+            RegexValidator(
+                r"^[\w][\w .\-]{1,28}[\w]$",
+                _("Use 3–30 letters, digits, spaces, dots, dashes or underscores."),
+            )
+        ],
+        help_text=_("Shown to others instead of your name. Do not use your real name."),
+    )
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cares_for = models.JSONField(_("cares for"), default=list, blank=True)
+    situation_tags = models.JSONField(_("situation"), default=list, blank=True)
+    preferred_language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.SWEDISH
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("The organisation a coordinator or moderator acts for."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("admin site access"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name", "birth_year"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("display_name"), name="user_display_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def age(self) -> int:
+        """The age the person reaches this calendar year (only the birth year is kept)."""
+        return age_for_birth_year(self.birth_year)
+
+    @property
+    def is_minor(self) -> bool:
+        return self.age < ADULT_AGE
+
+
+def age_for_birth_year(birth_year: int) -> int:
+    return timezone.localdate().year - birth_year
+
+
+class Consent(models.Model):
+    """A person's acceptance of one version of a document, with the text they saw."""
+
+    class Document(models.TextChoices):
+        CODE_OF_CONDUCT = "code_of_conduct", _("Code of conduct")
+        PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    document = models.CharField(_("document"), max_length=20, choices=Document.choices)
+    version = models.CharField(_("version"), max_length=20)
+    text = models.TextField(_("text accepted"))
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document", "version"], name="consent_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.document} {self.version}"

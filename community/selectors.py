@@ -1,0 +1,28 @@
+"""Reads of the community: municipalities, organisations and people."""
+
+from django.db.models import QuerySet
+
+from community.models import Municipality, Organisation, User
+
+
+def municipality_list() -> QuerySet[Municipality]:
+    return Municipality.objects.order_by("name")
+
+
+def municipality_by_code(*, code: str) -> Municipality | None:
+    return Municipality.objects.filter(code=code).first()
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("municipality").order_by("name")
+
+
+def user_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email=email.strip().lower()).first()
+
+
+def display_name_taken(*, display_name: str, exclude_user_id: int | None = None) -> bool:
+    others = User.objects.filter(display_name__iexact=display_name.strip())
+    if exclude_user_id is not None:
+        others = others.exclude(pk=exclude_user_id)
+    return others.exists()

@@ -1,0 +1,115 @@
+"""Shapes of the accounts API. Validation of rules lives in services."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from community.models import CaresFor, Consent, Language, Municipality, SituationTag, User
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["code", "name", "county"]
+
+
+class MunicipalityCodeField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("No municipality has the code %(value)s."),
+        "invalid": _("Give the municipality's four-digit code."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Municipality.objects.all(), **kwargs)
+
+    def to_representation(self, obj):
+        return MunicipalitySerializer(obj).data
+
+
+class ProfileSerializer(serializers.Serializer):
+    display_name = serializers.CharField(min_length=3, max_length=30)
+    birth_year = serializers.IntegerField(min_value=1900, max_value=2100)
+    municipality = MunicipalityCodeField(required=False, allow_null=True)
+    cares_for = serializers.ListField(
+        child=serializers.ChoiceField(choices=CaresFor.choices), required=False, max_length=6
+    )
+    situation_tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=SituationTag.choices),
+        required=False,
+        max_length=6,
+    )
+    preferred_language = serializers.ChoiceField(
+        choices=Language.choices, required=False, default=Language.SWEDISH
+    )
+
+
+class SignupSerializer(ProfileSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    accept_terms = serializers.BooleanField(
+        help_text="True when the person accepted the code of conduct and privacy notice."
+    )
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["document", "version", "accepted_at"]
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    municipality = MunicipalitySerializer(allow_null=True)
+    organisation = OrganisationRefSerializer(allow_null=True)
+    is_minor = serializers.BooleanField()
+    consents = ConsentSerializer(many=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "display_name",
+            "birth_year",
+            "is_minor",
+            "municipality",
+            "cares_for",
+            "situation_tags",
+            "preferred_language",
+            "role",
+            "organisation",
+            "consents",
+        ]
+        read_only_fields = fields
+
+
+class SignupResultSerializer(serializers.Serializer):
+    user = MeSerializer()
+    token = serializers.CharField()
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class MunicipalityListSerializer(serializers.Serializer):
+    results = MunicipalitySerializer(many=True)
+    next = serializers.CharField(allow_null=True)

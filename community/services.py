@@ -1,0 +1,162 @@
+"""Every state change of accounts: sign-up, profile, password, API tokens."""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from community import legal, selectors
+from community.models import (
+    MINIMUM_AGE,
+    CaresFor,
+    Consent,
+    Language,
+    Municipality,
+    SituationTag,
+    User,
+    age_for_birth_year,
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a person tells about themselves; the same for sign-up and later edits."""
+
+    display_name: str
+    birth_year: int
+    municipality: Municipality | None = None
+    cares_for: tuple[str, ...] = ()
+    situation_tags: tuple[str, ...] = ()
+    preferred_language: str = Language.SWEDISH
+
+
+def _validate_profile(profile: Profile, *, user_id: int | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    this_year = timezone.localdate().year
+    if profile.birth_year > this_year or profile.birth_year < this_year - 120:
+        errors["birth_year"] = [_("Enter the year you were born, for example 2008.")]
+    elif age_for_birth_year(profile.birth_year) < MINIMUM_AGE:
+        errors["birth_year"] = [
+            _(
+                "Bredvid is for people who are %(age)s or older. Talk to an adult you "
+                "trust, or call BRIS on 116 111: they are there for you."
+            )
+            % {"age": MINIMUM_AGE}
+        ]
+    if selectors.display_name_taken(display_name=profile.display_name, exclude_user_id=user_id):
+        errors["display_name"] = [_("That display name is taken. Try another one.")]
+    if not set(profile.cares_for) <= set(CaresFor.values):
+        errors["cares_for"] = [_("Choose from the list.")]
+    if not set(profile.situation_tags) <= set(SituationTag.values):
+        errors["situation_tags"] = [_("Choose from the list.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _profile_fields(profile: Profile) -> dict:
+    return {
+        "display_name": profile.display_name.strip(),
+        "birth_year": profile.birth_year,
+        "municipality": profile.municipality,
+        "cares_for": sorted(set(profile.cares_for)),
+        "situation_tags": sorted(set(profile.situation_tags)),
+        "preferred_language": profile.preferred_language,
+    }
+
+
+def user_signup_check(
+    *, email: str, password: str, profile: Profile, accepted_terms: bool
+) -> User:
+    """Every sign-up rule, without writing: the unsaved user, or field errors."""
+    email = email.strip().lower()
+    errors: dict[str, list[str]] = {}
+    try:
+        _validate_profile(profile)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if selectors.user_by_email(email=email) is not None:
+        errors["email"] = [_("An account with that e-mail address already exists.")]
+    if not accepted_terms:
+        errors["accept_terms"] = [
+            _("You need to accept the code of conduct and the privacy notice.")
+        ]
+    user = User(email=email, **_profile_fields(profile))
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    return user
+
+
+@transaction.atomic
+def user_signup(
+    *, email: str, password: str, profile: Profile, accepted_terms: bool
+) -> User:
+    """Create a member, recording the documents they accepted, or refuse with field errors."""
+    user = user_signup_check(
+        email=email, password=password, profile=profile, accepted_terms=accepted_terms
+    )
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # a concurrent sign-up took the name or address
+        raise ValidationError(
+            {"display_name": [_("That display name or e-mail address is taken.")]}
+        ) from error
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    consents_record(user=user)
+    return user
+
+
+def consents_record(*, user: User) -> list[Consent]:
+    """Record acceptance of the current documents, with the text as the person saw it."""
+    now = timezone.now()
+    return [
+        Consent.objects.get_or_create(
+            user=user,
+            document=doc.document,
+            version=doc.version,
+            defaults={"text": str(doc.text), "accepted_at": now},
+        )[0]
+        for doc in legal.DOCUMENTS
+    ]
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, profile: Profile) -> User:
+    _validate_profile(profile, user_id=user.pk)
+    for field, value in _profile_fields(profile).items():
+        setattr(user, field, value)
+    user.save()
+    return user
+
+
+def password_change(*, user: User, current_password: str, new_password: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not user.check_password(current_password):
+        errors["current_password"] = [_("That is not your current password.")]
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as error:
+        errors["new_password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    Token.objects.filter(user=user).delete()  # other devices must log in again
+
+
+def token_create(*, user: User) -> Token:
+    return Token.objects.get_or_create(user=user)[0]
+
+
+def token_delete(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from community import api
+
+urlpatterns = [
+    path("auth/token/", api.TokenView.as_view(), name="auth-token"),
+    path("auth/signup/", api.SignupView.as_view(), name="auth-signup"),
+    path("auth/password/change/", api.PasswordChangeView.as_view(), name="password-change"),
+    path("auth/password/reset/", api.PasswordResetView.as_view(), name="password-reset"),
+    path("me/", api.MeView.as_view(), name="me"),
+    path("municipalities/", api.MunicipalityListView.as_view(), name="municipalities"),
+]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from frontend import views
+
+app_name = "frontend"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("hem/", views.home, name="home"),
+    path("villkor/", views.terms, name="terms"),
+]

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from community import demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo data (organisations, accounts). Refused when DEBUG is off."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo only runs with DEBUG on: it creates known passwords.")
+        with transaction.atomic():
+            users = demo.seed()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
+        for user in users:
+            self.stdout.write(f"  {user.email:<24} {demo.DEMO_PASSWORD}   ({user.get_role_display()})")

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from community import serializers as s
 from community import selectors, services
-from community.errors import Invalid, NotSignedIn, RateLimited
+from community.errors import Forbidden, Invalid, NotSignedIn, RateLimited
 from community.services import Profile
 
 ERRORS = {
@@ -68,6 +68,10 @@ class TokenView(APIView):
                 _("The e-mail address or password is wrong."),
                 fields={"non_field_errors": [_("The e-mail address or password is wrong.")]},
             )
+        if not user.is_active:  # allauth's backend lets suspended accounts through
+            raise Forbidden(
+                _("This account is paused. Contact the carer support if you think it is a mistake.")
+            )
         return Response({"token": services.token_create(user=user).key})
 
     @extend_schema(request=None, responses={204: None, 401: ERRORS[401]})
@@ -81,9 +85,7 @@ class TokenView(APIView):
 class SignupView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(
-        request=s.SignupSerializer, responses={201: s.SignupResultSerializer, **ERRORS}
-    )
+    @extend_schema(request=s.SignupSerializer, responses={201: s.SignupResultSerializer, **ERRORS})
     def post(self, request):
         if not ratelimit.consume(request._request, action="signup"):
             raise RateLimited(retry_after=_retry_after("signup"))
@@ -106,12 +108,10 @@ class MeView(APIView):
 
     @extend_schema(request=s.ProfileSerializer, responses={200: s.MeSerializer, **ERRORS})
     def patch(self, request):
-        current = s.ProfileSerializer(_current_profile(request.user)).data
-        serializer = s.ProfileSerializer(data={**current, **request.data})
+        serializer = s.ProfileSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = services.user_update_profile(
-            user=request.user, profile=_profile(serializer.validated_data)
-        )
+        data = {**_current_profile(request.user), **serializer.validated_data}
+        user = services.user_update_profile(user=request.user, profile=_profile(data))
         return Response(s.MeSerializer(user).data)
 
 

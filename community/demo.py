@@ -48,16 +48,37 @@ ORGANISATIONS = [
 ]
 
 ACCOUNTS = [
-    DemoAccount("medlem@example.se", "Solros", 2007, cares_for=("parent",),
-                situation_tags=("mental_illness",)),
-    DemoAccount("medlem2@example.se", "Havsörn", 1999, cares_for=("partner", "parent"),
-                situation_tags=("long_term_illness",)),
-    DemoAccount("ung@example.se", "Stjärnfall", 2011, cares_for=("sibling",),
-                situation_tags=("disability",)),
-    DemoAccount("moderator@example.se", "Moderator Mika", 1988, role=Role.MODERATOR,
-                staff_of="halmstad-anhorigstod"),
-    DemoAccount("samordnare@example.se", "Samordnare Sara", 1980, role=Role.COORDINATOR,
-                staff_of="halmstad-anhorigstod"),
+    DemoAccount(
+        "medlem@example.se",
+        "Solros",
+        2007,
+        cares_for=("parent",),
+        situation_tags=("mental_illness",),
+    ),
+    DemoAccount(
+        "medlem2@example.se",
+        "Havsörn",
+        1999,
+        cares_for=("partner", "parent"),
+        situation_tags=("long_term_illness",),
+    ),
+    DemoAccount(
+        "ung@example.se", "Stjärnfall", 2011, cares_for=("sibling",), situation_tags=("disability",)
+    ),
+    DemoAccount(
+        "moderator@example.se",
+        "Moderator Mika",
+        1988,
+        role=Role.MODERATOR,
+        staff_of="halmstad-anhorigstod",
+    ),
+    DemoAccount(
+        "samordnare@example.se",
+        "Samordnare Sara",
+        1980,
+        role=Role.COORDINATOR,
+        staff_of="halmstad-anhorigstod",
+    ),
 ]
 
 

@@ -115,9 +115,7 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email: str, password: str | None = None, **fields):
         fields.setdefault("display_name", email.split("@")[0])
         fields.setdefault("birth_year", 1990)
-        return self.create_user(
-            email, password, is_staff=True, is_superuser=True, **fields
-        )
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **fields)
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -14,7 +14,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
 
 class MunicipalityCodeField(serializers.SlugRelatedField):
     default_error_messages = {
-        "does_not_exist": _("No municipality has the code %(value)s."),
+        "does_not_exist": _("No municipality has the code {value}."),
         "invalid": _("Give the municipality's four-digit code."),
     }
 

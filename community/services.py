@@ -48,8 +48,16 @@ def _validate_profile(profile: Profile, *, user_id: int | None = None) -> None:
             )
             % {"age": MINIMUM_AGE}
         ]
-    if selectors.display_name_taken(display_name=profile.display_name, exclude_user_id=user_id):
-        errors["display_name"] = [_("That display name is taken. Try another one.")]
+    try:
+        User._meta.get_field("display_name").run_validators(profile.display_name.strip())
+    except ValidationError as error:
+        errors["display_name"] = list(error.messages)
+    else:
+        name_taken = selectors.display_name_taken(
+            display_name=profile.display_name, exclude_user_id=user_id
+        )
+        if name_taken:
+            errors["display_name"] = [_("That display name is taken. Try another one.")]
     if not set(profile.cares_for) <= set(CaresFor.values):
         errors["cares_for"] = [_("Choose from the list.")]
     if not set(profile.situation_tags) <= set(SituationTag.values):
@@ -69,9 +77,7 @@ def _profile_fields(profile: Profile) -> dict:
     }
 
 
-def user_signup_check(
-    *, email: str, password: str, profile: Profile, accepted_terms: bool
-) -> User:
+def user_signup_check(*, email: str, password: str, profile: Profile, accepted_terms: bool) -> User:
     """Every sign-up rule, without writing: the unsaved user, or field errors."""
     email = email.strip().lower()
     errors: dict[str, list[str]] = {}
@@ -97,9 +103,7 @@ def user_signup_check(
 
 
 @transaction.atomic
-def user_signup(
-    *, email: str, password: str, profile: Profile, accepted_terms: bool
-) -> User:
+def user_signup(*, email: str, password: str, profile: Profile, accepted_terms: bool) -> User:
     """Create a member, recording the documents they accepted, or refuse with field errors."""
     user = user_signup_check(
         email=email, password=password, profile=profile, accepted_terms=accepted_terms

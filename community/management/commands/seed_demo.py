@@ -15,4 +15,6 @@ class Command(BaseCommand):
             users = demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
         for user in users:
-            self.stdout.write(f"  {user.email:<24} {demo.DEMO_PASSWORD}   ({user.get_role_display()})")
+            self.stdout.write(
+                f"  {user.email:<24} {demo.DEMO_PASSWORD}   ({user.get_role_display()})"
+            )

@@ -1,0 +1,110 @@
+"""A live daphne (Channels' own test process) and Playwright driving Debian's Chromium."""
+
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from tests.engines import CHROMIUM, require_chromium
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Search</title><h1>Search</h1></html>"
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, django_db_blocker):
+    """daphne serving ``asgi.application`` (static files included) on a free port."""
+    from channels.testing.live import make_application, set_database_connection
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.test.utils import modify_settings
+
+    allowed = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
+    allowed.enable()
+    get_application = partial(make_application, static_wrapper=ASGIStaticFilesHandler)
+    server = DaphneProcess("localhost", get_application, setup=set_database_connection)
+    server.start()
+    if not server.ready.wait(timeout=30):
+        server.terminate()
+        raise RuntimeError("daphne did not start")
+    yield f"http://localhost:{server.port.value}"
+    server.terminate()
+    server.join(timeout=10)
+    allowed.disable()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_phone(browser, live_server_url, settings, monkeypatch):
+    """Open a fresh phone-sized browser context; several make several people."""
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests
+    # make between browser steps are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    contexts = []
+
+    def open_phone(locale: str = "sv-SE"):
+        context = browser.new_context(
+            viewport=PHONE, base_url=live_server_url, locale=locale, has_touch=True
+        )
+        context.route(
+            f"{settings.QUICK_EXIT_URL}**",
+            lambda route: route.fulfill(content_type="text/html", body=NEUTRAL_PAGE),
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_phone):
+    return new_phone()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no serious or critical WCAG 2.1 AA violation on this page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"{page.url}: " + "; ".join(bad)

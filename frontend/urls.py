@@ -7,5 +7,6 @@ app_name = "frontend"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("hem/", views.home, name="home"),
+    path("profil/", views.profile, name="profile"),
     path("villkor/", views.terms, name="terms"),
 ]

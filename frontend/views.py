@@ -1,12 +1,19 @@
 """Pages. Views parse, call one service or selector, and render."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from community import legal
+from community import legal, services
 from community.errors import NotFound
+from community.forms import ProfileForm
+from community.models import CaresFor, SituationTag
 
 
 def _wants_json(request) -> bool:
@@ -22,7 +29,11 @@ def not_found(request, exception=None):
 def server_error(request):
     if _wants_json(request):
         return JsonResponse({"code": "server_error", "detail": "Server error."}, status=500)
-    return render(request, "frontend/500.html", status=500)
+    # No request context: context processors may touch the database that just failed.
+    html = loader.render_to_string(
+        "frontend/500.html", {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL}
+    )
+    return HttpResponseServerError(html)
 
 
 @require_GET
@@ -32,12 +43,58 @@ def landing(request):
     return render(request, "frontend/landing.html")
 
 
+def _labels(values, choices) -> list[str]:
+    """Human labels for stored choice values, in the choices' order."""
+    chosen = set(values or ())
+    return [label for value, label in choices if value in chosen]
+
+
 @require_GET
 @login_required
 def home(request):
-    return render(request, "frontend/home.html")
+    user = request.user
+    return render(
+        request,
+        "frontend/home.html",
+        {
+            "cares_for": _labels(user.cares_for, CaresFor.choices),
+            "situation_tags": _labels(user.situation_tags, SituationTag.choices),
+        },
+    )
 
 
 @require_GET
 def terms(request):
     return render(request, "frontend/terms.html", {"documents": legal.DOCUMENTS})
+
+
+def _profile_initial(user) -> dict:
+    return {
+        "display_name": user.display_name,
+        "birth_year": user.birth_year,
+        "municipality": user.municipality,
+        "cares_for": user.cares_for,
+        "situation_tags": user.situation_tags,
+        "preferred_language": user.preferred_language,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request):
+    """Edit one's own profile through the same service as the API."""
+    if request.method == "GET":
+        form = ProfileForm(initial=_profile_initial(request.user))
+        return render(request, "frontend/profile.html", {"form": form})
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_update_profile(user=request.user, profile=form.profile())
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("frontend:home")
+    return render(request, "frontend/profile.html", {"form": form})

@@ -28,27 +28,36 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def municipalities(db):
+    """Reference data; transactional tests flush it, so it is loaded again when missing."""
+    from community import municipalities as data
+    from community.models import Municipality
+
+    data.load(Municipality)
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 
 
 @pytest.fixture
-def member(db):
+def member(municipalities):
     return UserFactory(display_name="Solros", birth_year=2000)
 
 
 @pytest.fixture
-def minor(db):
+def minor(municipalities):
     return UserFactory(display_name="Stjärnfall", birth_year=2011)
 
 
 @pytest.fixture
-def moderator(db):
+def moderator(municipalities):
     return ModeratorFactory(display_name="Moderator Mika")
 
 
 @pytest.fixture
-def coordinator(db):
+def coordinator(municipalities):
     return CoordinatorFactory(display_name="Samordnare Sara")
 
 

@@ -1,0 +1,118 @@
+"""The socket accepts a signed-in user from an allowed origin, or an API token."""
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def member_cookie(member) -> bytes:
+    client = Client()
+    client.force_login(member)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+async def connect(headers):
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, _ = await communicator.connect()
+    return communicator, connected
+
+
+async def test_signed_in_user_from_allowed_origin_gets_pong(member_cookie):
+    communicator, connected = await connect(
+        [(b"cookie", member_cookie), (b"origin", b"http://localhost")]
+    )
+    assert connected
+
+    await communicator.send_json_to({"type": "ping"})
+
+    assert await communicator.receive_json_from() == {"type": "pong"}
+    await communicator.disconnect()
+
+
+async def test_signed_out_socket_is_closed_with_4401():
+    communicator, connected = await connect([(b"origin", b"http://localhost")])
+
+    assert connected
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [pytest.param(b"https://evil.example", id="foreign"), pytest.param(None, id="missing")],
+)
+async def test_session_cookie_from_foreign_or_missing_origin_is_refused(member_cookie, origin):
+    headers = [(b"cookie", member_cookie)]
+    if origin:
+        headers.append((b"origin", origin))
+    communicator, _ = await connect(headers)
+
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4403}
+    await communicator.disconnect()
+
+
+async def test_api_token_needs_no_origin(member):
+    token = await Token.objects.acreate(user=member)
+    communicator, connected = await connect([(b"authorization", f"Token {token.key}".encode())])
+    assert connected
+
+    await communicator.send_json_to({"type": "ping"})
+
+    assert await communicator.receive_json_from() == {"type": "pong"}
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        pytest.param(b"Token not-a-real-token", id="unknown-token"),
+        pytest.param(b"Bearer abc", id="wrong-scheme"),
+        pytest.param(b"Token", id="empty-token"),
+    ],
+)
+async def test_bad_token_is_closed_with_4401(authorization):
+    communicator, _ = await connect([(b"authorization", authorization)])
+
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    await communicator.disconnect()
+
+
+async def test_suspended_user_token_is_closed_with_4401(member):
+    token = await Token.objects.acreate(user=member)
+    member.is_active = False
+    await member.asave()
+    communicator, _ = await connect([(b"authorization", f"Token {token.key}".encode())])
+
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        pytest.param("{not json", "bad_frame", id="not-json"),
+        pytest.param("[1, 2]", "bad_frame", id="not-an-object"),
+        pytest.param('{"type": "dance"}', "unknown_type", id="unknown-type"),
+        pytest.param('{"no_type": 1}', "unknown_type", id="missing-type"),
+    ],
+)
+async def test_malformed_frames_get_an_error_and_the_socket_survives(member_cookie, text, code):
+    communicator, _ = await connect(
+        [(b"cookie", member_cookie), (b"origin", b"http://localhost")]
+    )
+
+    await communicator.send_to(text_data=text)
+    error = await communicator.receive_json_from()
+    await communicator.send_json_to({"type": "ping"})
+
+    assert error["type"] == "error"
+    assert error["code"] == code
+    assert error["detail"]
+    assert await communicator.receive_json_from() == {"type": "pong"}
+    await communicator.disconnect()

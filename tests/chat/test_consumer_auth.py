@@ -103,9 +103,7 @@ async def test_suspended_user_token_is_closed_with_4401(member):
     ],
 )
 async def test_malformed_frames_get_an_error_and_the_socket_survives(member_cookie, text, code):
-    communicator, _ = await connect(
-        [(b"cookie", member_cookie), (b"origin", b"http://localhost")]
-    )
+    communicator, _ = await connect([(b"cookie", member_cookie), (b"origin", b"http://localhost")])
 
     await communicator.send_to(text_data=text)
     error = await communicator.receive_json_from()

@@ -1,0 +1,59 @@
+import io
+import pytest
+from django.core.management import call_command
+
+from community.models import Consent, Organisation, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    users = User.objects.order_by("email").values_list(
+        "email",
+        "display_name",
+        "birth_year",
+        "role",
+        "municipality__code",
+        "organisation__slug",
+        "cares_for",
+        "password",
+    )
+    return {
+        "users": list(users),
+        "organisations": list(Organisation.objects.order_by("slug").values()),
+        "consents": list(
+            Consent.objects.order_by("user__email", "document").values_list(
+                "user__email", "document", "version", "accepted_at"
+            )
+        ),
+    }
+
+
+def test_seed_demo_twice_gives_the_same_data(settings, municipalities):
+    settings.DEBUG = True
+
+    call_command("seed_demo", stdout=io.StringIO())
+    first = snapshot()
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert snapshot() == first
+    assert len(first["users"]) == 5
+    assert len(first["organisations"]) == 2
+
+
+def test_seed_demo_accounts_cover_every_role_and_the_under_18_path(settings, municipalities):
+    settings.DEBUG = True
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    people = {u.email: u for u in User.objects.all()}
+    assert people["medlem@example.se"].birth_year == 2007
+    assert people["medlem2@example.se"].birth_year == 1999
+    assert people["ung@example.se"].is_minor is True
+    assert people["medlem@example.se"].is_minor is False
+    assert people["moderator@example.se"].role == Role.MODERATOR
+    assert people["samordnare@example.se"].role == Role.COORDINATOR
+    assert people["samordnare@example.se"].organisation.kind == "municipal_unit"
+    assert {u.municipality.code for u in people.values()} == {"1380"}
+    assert all(u.check_password("bredvid-demo") for u in people.values())
+    assert Consent.objects.filter(user=people["ung@example.se"]).count() == 2

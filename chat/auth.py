@@ -17,8 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.authtoken.models import Token
 
-CLOSE_NOT_SIGNED_IN = 4401
-CLOSE_FORBIDDEN = 4403
+from community.realtime import CLOSE_FORBIDDEN, CLOSE_NOT_SIGNED_IN, credential_group
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -49,9 +48,12 @@ class _TokenOrOriginCheckedSession(BaseMiddleware):
             keyword, _, key = authorization.partition(" ")
             valid = keyword == "Token" and key
             scope["user"] = await user_for_token(key.strip()) if valid else AnonymousUser()
+            scope["credential_group"] = credential_group("token", key.strip())
         elif scope["user"].is_authenticated and not origin_allowed(_header(scope, b"origin")):
             scope["user"] = AnonymousUser()
             scope["auth_close_code"] = CLOSE_FORBIDDEN
+        elif scope["user"].is_authenticated:
+            scope["credential_group"] = credential_group("session", scope["session"].session_key)
         if not scope["user"].is_authenticated:
             scope.setdefault("auth_close_code", CLOSE_NOT_SIGNED_IN)
         return await super().__call__(scope, receive, send)

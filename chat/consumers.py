@@ -1,10 +1,43 @@
-"""The one socket a client keeps open (``/ws/``)."""
+"""The one socket a client keeps open (``/ws/``): parse, call one service, send."""
 
 import json
+import time
+from collections import deque
+from dataclasses import dataclass
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
 
-from community.errors import DEFAULT_DETAIL, Code
+from chat import broadcast, policies, presence, protocol, selectors, services
+from chat.protocol import ProtocolError
+from community.errors import BredvidError, NotFound
+
+ABUSE_ERRORS = 10  # errors within ABUSE_WINDOW_SECONDS close the socket with 4429
+ABUSE_WINDOW_SECONDS = 60
+CLOSE_ABUSE = 4429
+
+
+@dataclass
+class Subscription:
+    viewer: selectors.Viewer
+    delivered_seq: int
+
+
+@database_sync_to_async
+def _subscribe(user, room_id: int, after_seq: int):
+    room = policies.room_for_user(user=user, room_id=room_id)
+    viewer = selectors.viewer_for(user=user, room=room)
+    backlog, has_more = selectors.message_page(
+        viewer=viewer, room_id=room.pk, after_seq=after_seq, limit=selectors.BACKLOG_LIMIT
+    )
+    return room, viewer, backlog, has_more
+
+
+@database_sync_to_async
+def _viewer(user, room_id: int):
+    room = policies.room_for_user(user=user, room_id=room_id)
+    return selectors.viewer_for(user=user, room=room)
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -14,19 +47,187 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if close_code:
             # Accept first so the client can read why: 4401 signed out, 4403 forbidden.
             await self.close(code=close_code)
+            return
+        self.user = self.scope["user"]
+        self.rooms: dict[int, Subscription] = {}
+        self.errors: deque[float] = deque()
+        self.muted = await database_sync_to_async(selectors.muted_ids)(user=self.user)
+        self.groups_joined = [broadcast.user_group(self.user.pk), self.scope["credential_group"]]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def disconnect(self, code):
+        if not hasattr(self, "rooms"):
+            return
+        for room_id in list(self.rooms):
+            await self._leave(room_id)
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- frames from the client ----------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        try:
-            frame = json.loads(text_data if text_data is not None else bytes_data)
-        except (ValueError, TypeError):
-            frame = None
-        if not isinstance(frame, dict):
-            await self.send_error(Code.BAD_FRAME)
-        elif frame.get("type") == "ping":
-            await self.send(text_data='{"type":"pong"}')
-        else:
-            await self.send_error(Code.UNKNOWN_TYPE)
+        with translation.override(self.user.preferred_language):
+            ref = None
+            try:
+                frame = protocol.parse(text_data)
+                ref = frame.ref if frame.ref is not None else getattr(frame, "client_id", None)
+                await getattr(self, "on_" + frame.type.replace(".", "_"))(frame)
+            except ProtocolError as error:
+                await self._refuse(error, error.ref)
+            except BredvidError as error:
+                await self._refuse(error, ref)
 
-    async def send_error(self, code: Code, detail=None):
-        frame = {"type": "error", "code": str(code), "detail": str(detail or DEFAULT_DETAIL[code])}
-        await self.send(text_data=json.dumps(frame))
+    async def on_ping(self, frame):
+        for room_id in self.rooms:
+            await self._present(room_id)
+        await self.send(text_data='{"type":"pong"}')
+
+    async def on_subscribe(self, frame):
+        room, viewer, backlog, has_more = await _subscribe(self.user, frame.room, frame.after_seq)
+        delivered = backlog[-1]["seq"] if backlog else frame.after_seq
+        if room.pk not in self.rooms:
+            await self.channel_layer.group_add(broadcast.room_group(room.pk), self.channel_name)
+        self.rooms[room.pk] = Subscription(viewer=viewer, delivered_seq=delivered)
+        reply = {
+            "type": "subscribed",
+            "room": room.pk,
+            "last_seq": room.last_seq,
+            "backlog": backlog,
+            "has_more": has_more,
+        }
+        await self.send(text_data=broadcast.dumps(reply))
+        await self._present(room.pk, announce=True)
+
+    async def on_unsubscribe(self, frame):
+        if frame.room not in self.rooms:
+            raise NotFound()
+        await self._leave(frame.room)
+
+    async def on_message_send(self, frame):
+        sent = await database_sync_to_async(services.message_send)(
+            user=self.user,
+            room_id=frame.room,
+            body=frame.body,
+            client_id=frame.client_id,
+            reply_to_id=frame.reply_to,
+        )
+        message = sent.message
+        ack = {
+            "type": "ack",
+            "client_id": frame.client_id,
+            "id": message["id"],
+            "seq": message["seq"],
+        }
+        await self.send(text_data=broadcast.dumps(ack))
+
+    async def on_message_edit(self, frame):
+        await database_sync_to_async(services.message_edit)(
+            user=self.user, message_id=frame.id, body=frame.body
+        )
+
+    async def on_message_delete(self, frame):
+        await database_sync_to_async(services.message_delete)(user=self.user, message_id=frame.id)
+
+    async def on_reaction_add(self, frame):
+        await database_sync_to_async(services.reaction_add)(
+            user=self.user, message_id=frame.id, emoji=frame.emoji
+        )
+
+    async def on_reaction_remove(self, frame):
+        await database_sync_to_async(services.reaction_remove)(
+            user=self.user, message_id=frame.id, emoji=frame.emoji
+        )
+
+    async def on_typing(self, frame):
+        if frame.room not in self.rooms:
+            raise NotFound()
+        await database_sync_to_async(services.typing_signal)(user=self.user, room_id=frame.room)
+
+    async def on_read(self, frame):
+        await database_sync_to_async(services.read_mark)(
+            user=self.user, room_id=frame.room, seq=frame.seq
+        )
+
+    # --- events from the channel layer ---------------------------------------------------
+
+    async def room_frame(self, event):
+        subscription = self.rooms.get(event["room"])
+        author = event.get("author")
+        if subscription is None or author in self.muted:
+            return
+        if author == self.user.pk and event.get("skip_author"):
+            return
+        if event["audience"] != broadcast.EVERYONE and not (
+            subscription.viewer.moderator or author == self.user.pk
+        ):
+            return
+        seq = event.get("seq")
+        if seq is not None:
+            if seq <= subscription.delivered_seq:
+                return  # already sent in the backlog
+            subscription.delivered_seq = seq
+        if self.muted.intersection(event.get("reactors", ())):
+            await self.send(text_data=broadcast.without_reactions_of(event, self.muted))
+            return
+        await self.send(text_data=event["text"])
+
+    async def user_frame(self, event):
+        await self.send(text_data=event["text"])
+
+    async def user_control(self, event):
+        if event["kind"] == "mutes":
+            self.muted = await database_sync_to_async(selectors.muted_ids)(user=self.user)
+        elif event["kind"] == "rooms":
+            await self._recheck_rooms()
+
+    async def socket_close(self, event):
+        await self.close(code=event["code"])
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _recheck_rooms(self):
+        """Leave rooms this person may no longer read (and refresh what they may see)."""
+        for room_id in list(self.rooms):
+            try:
+                self.rooms[room_id].viewer = await _viewer(self.user, room_id)
+            except NotFound:
+                await self._leave(room_id)
+                frame = {"type": "error", **NotFound().as_dict(), "ref": f"room:{room_id}"}
+                await self.send(text_data=json.dumps(frame))
+
+    async def _present(self, room_id: int, announce: bool = False):
+        await presence.backend().join(
+            room_id, self.user.pk, self.user.display_name, self.channel_name
+        )
+        if announce:
+            await self._announce_presence(room_id)
+
+    async def _announce_presence(self, room_id: int):
+        people = await presence.backend().people(room_id)
+        frame = {"type": "presence", "room": room_id, "users": people}
+        event = {
+            "type": "room.frame",
+            "room": room_id,
+            "text": broadcast.dumps(frame),
+            "author": None,
+            "audience": broadcast.EVERYONE,
+        }
+        await self.channel_layer.group_send(broadcast.room_group(room_id), event)
+
+    async def _leave(self, room_id: int):
+        self.rooms.pop(room_id, None)
+        await self.channel_layer.group_discard(broadcast.room_group(room_id), self.channel_name)
+        await presence.backend().leave(
+            room_id, self.user.pk, self.user.display_name, self.channel_name
+        )
+        await self._announce_presence(room_id)
+
+    async def _refuse(self, error: BredvidError, ref):
+        await self.send(text_data=broadcast.dumps(protocol.error_frame(error, ref=ref)))
+        now = time.monotonic()
+        self.errors.append(now)
+        while self.errors and self.errors[0] < now - ABUSE_WINDOW_SECONDS:
+            self.errors.popleft()
+        if len(self.errors) >= ABUSE_ERRORS:
+            await self.close(code=CLOSE_ABUSE)

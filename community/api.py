@@ -1,10 +1,10 @@
 """Accounts over REST: tokens, sign-up, the signed-in person, passwords."""
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import ratelimit
 from allauth.core.internal.ratelimit import parse_rates
-from allauth.account import app_settings as account_settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,8 +12,8 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community import serializers as s
 from community import selectors, services
+from community import serializers as s
 from community.errors import Forbidden, Invalid, NotSignedIn, RateLimited
 from community.services import Profile
 

@@ -148,6 +148,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.SWEDISH
     )
+    hide_typing = models.BooleanField(
+        _("hide that I am typing"), default=False, help_text=_("Others never see you typing.")
+    )
+    hide_read_position = models.BooleanField(
+        _("hide how far I have read"),
+        default=False,
+        help_text=_("Others never see which messages you have read."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     organisation = models.ForeignKey(
         Organisation,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from community import legal, selectors
+from community import legal, realtime, selectors
 from community.models import (
     MINIMUM_AGE,
     CaresFor,
@@ -155,7 +155,7 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
         raise ValidationError(errors)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    Token.objects.filter(user=user).delete()  # other devices must log in again
+    token_delete(user=user)  # other devices must log in again
 
 
 def token_create(*, user: User) -> Token:
@@ -163,4 +163,13 @@ def token_create(*, user: User) -> Token:
 
 
 def token_delete(*, user: User) -> None:
+    """Sign out the person's API token, closing the sockets it opened."""
+    for key in Token.objects.filter(user=user).values_list("key", flat=True):
+        realtime.close_sockets(realtime.credential_group("token", key))
     Token.objects.filter(user=user).delete()
+
+
+def session_sockets_close(*, session_key: str | None) -> None:
+    """Close the sockets a browser session opened (called when it signs out)."""
+    if session_key:
+        realtime.close_sockets(realtime.credential_group("session", session_key))

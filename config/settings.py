@@ -20,7 +20,7 @@ env = environ.Env()
 # DEVELOPMENT DEFAULT: DEBUG is on unless DEBUG=false is set. Production turns it off.
 DEBUG = env.bool("DEBUG", default=True)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdefghijkl"
+_DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdefghijkl"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
@@ -99,7 +99,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Live-server tests run daphne in a second process, which cannot see an in-memory
     # database; the test database is a file next to the development one.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Writers queue at BEGIN, so a read-then-write transaction never deadlocks.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 # DEVELOPMENT DEFAULT: the in-memory layer (one process). REDIS_URL selects channels_redis.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -252,6 +253,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Where "Lämna snabbt" (quick exit) sends the visitor: a neutral, common site.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.google.com/")
+
+# Chat abuse limits: new messages per person within a window of seconds.
+CHAT_SEND_LIMIT = env.int("CHAT_SEND_LIMIT", default=5)
+CHAT_SEND_WINDOW_SECONDS = env.int("CHAT_SEND_WINDOW_SECONDS", default=5)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from frontend.health import healthz
 
 api_v1 = [
     path("", include("community.urls")),
+    path("", include("chat.urls")),
 ]
 
 urlpatterns = [

@@ -30,9 +30,7 @@ def server_error(request):
     if _wants_json(request):
         return JsonResponse({"code": "server_error", "detail": "Server error."}, status=500)
     # No request context: context processors may touch the database that just failed.
-    html = loader.render_to_string(
-        "frontend/500.html", {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL}
-    )
+    html = loader.render_to_string("frontend/500.html", {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL})
     return HttpResponseServerError(html)
 
 

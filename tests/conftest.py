@@ -71,3 +71,37 @@ def member_api(member):
     client = APIClient()
     client.force_authenticate(member)
     return client
+
+
+@pytest.fixture
+def other_member(municipalities):
+    return UserFactory(display_name="Havsörn", birth_year=1999)
+
+
+@pytest.fixture
+def topic_room(db):
+    from tests.factories import RoomFactory
+
+    return RoomFactory(name="Att vara ung anhörig", slug="att-vara-ung-anhorig")
+
+
+@pytest.fixture
+def group_room(municipalities):
+    from tests.factories import GroupRoomFactory
+
+    return GroupRoomFactory(name="Gruppens rum", slug="gruppens-rum")
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Post through the real service, running its after-commit broadcasts."""
+    from chat import services
+
+    counter = iter(range(1, 1_000_000))
+
+    def _send(user, room, body="Hej!", **kwargs):
+        kwargs.setdefault("client_id", f"c-{next(counter)}")
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.message_send(user=user, room_id=room.pk, body=body, **kwargs)
+
+    return _send

@@ -43,3 +43,39 @@ class ModeratorFactory(UserFactory):
 class CoordinatorFactory(UserFactory):
     role = Role.COORDINATOR
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PeerGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.PeerGroup"
+
+    name = factory.Sequence(lambda n: f"Grupp {n}")
+    slug = factory.Sequence(lambda n: f"grupp-{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    municipality = factory.LazyFunction(municipality)
+    min_age = 16
+    max_age = 25
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Membership"
+
+    group = factory.SubFactory(PeerGroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"
+    status = "active"
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chat.Room"
+
+    name = factory.Sequence(lambda n: f"Rum {n}")
+    slug = factory.Sequence(lambda n: f"rum-{n}")
+    kind = "topic"
+
+
+class GroupRoomFactory(RoomFactory):
+    kind = "group"
+    group = factory.SubFactory(PeerGroupFactory)

@@ -1,0 +1,100 @@
+"""Fan-out through the channel layer: each frame is serialised once, after commit.
+
+The database is the truth and the layer only a doorbell: a frame that is lost (a full
+channel, a restarted Redis) shows up to the client as a gap in ``seq``, which it fills
+from REST.
+"""
+
+import json
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+# Who of a room's subscribers may receive a frame; consumers apply it per reader.
+EVERYONE = "all"
+AUTHOR_AND_MODERATORS = "moderators"
+
+
+def room_group(room_id: int) -> str:
+    return f"room.{room_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def dumps(frame: dict) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def _send(group: str, event: dict) -> None:
+    async_to_sync(get_channel_layer().group_send)(group, event)
+
+
+def to_room(
+    room_id: int,
+    frame: dict,
+    *,
+    author_id: int | None = None,
+    audience: str = EVERYONE,
+    seq: int | None = None,
+    skip_author: bool = False,
+    reactors: list[int] | None = None,
+    ephemeral: bool = False,
+) -> None:
+    """Schedule ``frame`` for the room's subscribers once the transaction commits.
+
+    The metadata lets each reader's consumer decide without parsing the text: ``author_id``
+    for readers who muted the author (and ``skip_author`` for frames the author's own
+    sockets get privately), ``seq`` to drop what a backlog already carried, and
+    ``reactors`` for readers who muted someone who reacted: only they get a re-serialised
+    copy without those reactions.
+    """
+    event = {
+        "type": "room.frame",
+        "room": room_id,
+        "text": dumps(frame),
+        "author": author_id,
+        "audience": audience,
+    }
+    if seq is not None:
+        event["seq"] = seq
+    if skip_author:
+        event["skip_author"] = True
+    if reactors:
+        event["reactors"] = reactors
+        event["frame"] = frame
+    if ephemeral:  # nothing stored, so nothing to wait for
+        _send(room_group(room_id), event)
+    else:
+        transaction.on_commit(lambda: _send(room_group(room_id), event))
+
+
+def without_reactions_of(event: dict, muted) -> str:
+    """The frame of ``event`` with the reactions of muted people taken out."""
+    frame = event["frame"]
+    message = frame["message"]
+    reactions = []
+    for reaction in message["reactions"]:
+        users = [u for u in reaction["users"] if u not in muted]
+        if users:
+            reactions.append({**reaction, "count": len(users), "users": users})
+    return dumps({**frame, "message": {**message, "reactions": reactions}})
+
+
+def to_user(user_id: int, frame: dict) -> None:
+    """A private frame for every socket of one person (all their tabs and devices)."""
+    event = {"type": "user.frame", "text": dumps(frame)}
+    transaction.on_commit(lambda: _send(user_group(user_id), event))
+
+
+def to_user_control(user_id: int, kind: str) -> None:
+    """Tell a person's sockets to reload something they cache (e.g. their mute list)."""
+    transaction.on_commit(
+        lambda: _send(user_group(user_id), {"type": "user.control", "kind": kind})
+    )
+
+
+def close_sockets(group: str, code: int) -> None:
+    transaction.on_commit(lambda: _send(group, {"type": "socket.close", "code": code}))

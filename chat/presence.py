@@ -1,0 +1,92 @@
+"""Who is in a room right now: one entry per socket, people counted once.
+
+Each socket holds an entry that expires unless refreshed, so several tabs count once and a
+process that died without saying goodbye drops out after ``TTL_SECONDS``. With ``REDIS_URL``
+set the entries live in Redis (shared by every daphne process); otherwise in this process.
+"""
+
+import asyncio
+import time
+import weakref
+from collections import defaultdict
+
+from django.conf import settings
+
+TTL_SECONDS = 90
+
+
+def _member(user_id: int, display_name: str, channel: str) -> str:
+    # Display names cannot contain "|" (see the model's validator).
+    return f"{user_id}|{channel}|{display_name}"
+
+
+def _people(members) -> list[dict]:
+    people: dict[int, str] = {}
+    for member in members:
+        user_id, _, rest = member.partition("|")
+        people[int(user_id)] = rest.partition("|")[2]
+    return [{"id": uid, "display_name": name} for uid, name in sorted(people.items())]
+
+
+class MemoryPresence:
+    def __init__(self):
+        self.rooms: dict[int, dict[str, float]] = defaultdict(dict)
+
+    async def join(self, room_id: int, user_id: int, display_name: str, channel: str) -> None:
+        self.rooms[room_id][_member(user_id, display_name, channel)] = time.time() + TTL_SECONDS
+
+    async def leave(self, room_id: int, user_id: int, display_name: str, channel: str) -> None:
+        self.rooms[room_id].pop(_member(user_id, display_name, channel), None)
+
+    async def people(self, room_id: int) -> list[dict]:
+        now = time.time()
+        entries = self.rooms[room_id]
+        for member in [m for m, expires in entries.items() if expires <= now]:
+            del entries[member]
+        return _people(entries)
+
+
+class RedisPresence:
+    def __init__(self, url: str):
+        self.url = url
+        self._clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _redis(self):
+        import redis.asyncio as redis
+
+        loop = asyncio.get_running_loop()
+        if loop not in self._clients:
+            self._clients[loop] = redis.Redis.from_url(self.url, decode_responses=True)
+        return self._clients[loop]
+
+    @staticmethod
+    def _key(room_id: int) -> str:
+        return f"bredvid:presence:{room_id}"
+
+    async def join(self, room_id: int, user_id: int, display_name: str, channel: str) -> None:
+        key = self._key(room_id)
+        pipe = self._redis().pipeline()
+        pipe.zadd(key, {_member(user_id, display_name, channel): time.time() + TTL_SECONDS})
+        pipe.expire(key, TTL_SECONDS * 2)
+        await pipe.execute()
+
+    async def leave(self, room_id: int, user_id: int, display_name: str, channel: str) -> None:
+        await self._redis().zrem(self._key(room_id), _member(user_id, display_name, channel))
+
+    async def people(self, room_id: int) -> list[dict]:
+        key = self._key(room_id)
+        pipe = self._redis().pipeline()
+        pipe.zremrangebyscore(key, "-inf", time.time())
+        pipe.zrange(key, 0, -1)
+        _, members = await pipe.execute()
+        return _people(members)
+
+
+_backend = None
+
+
+def backend():
+    global _backend  # noqa: PLW0603 - one per process, chosen from settings on first use
+    if _backend is None:
+        _backend = RedisPresence(settings.REDIS_URL) if settings.REDIS_URL else MemoryPresence()
+    return _backend

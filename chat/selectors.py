@@ -1,0 +1,192 @@
+"""Reads of chat: what a person may see, in the shapes of ARCHITECTURE.md."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from chat import policies
+from chat.models import EMOJI, Message, MutedMember, Reaction, ReadState, Room
+from community import policies as community_policies
+from groups.models import Membership
+
+BACKLOG_LIMIT = 200
+PAGE_LIMIT = 100
+PUBLIC_STATES = (Message.State.VISIBLE, Message.State.DELETED)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at a room, decided once per request or subscription."""
+
+    user_id: int
+    moderator: bool
+    muted: frozenset[int]
+
+
+def muted_ids(*, user) -> frozenset[int]:
+    return frozenset(MutedMember.objects.filter(user=user).values_list("muted_id", flat=True))
+
+
+def viewer_for(*, user, room: Room) -> Viewer:
+    return Viewer(
+        user_id=user.pk,
+        moderator=policies.sees_everything_in(user=user, room=room),
+        muted=muted_ids(user=user),
+    )
+
+
+def visible_messages(*, viewer: Viewer, room_id: int) -> QuerySet[Message]:
+    """Held and hidden messages reach only their author and the room's moderators."""
+    messages = Message.objects.filter(room_id=room_id)
+    if not viewer.moderator:
+        messages = messages.filter(Q(state__in=PUBLIC_STATES) | Q(author_id=viewer.user_id))
+    if viewer.muted:
+        messages = messages.exclude(author_id__in=viewer.muted)
+    return messages
+
+
+def message_page(
+    *,
+    viewer: Viewer,
+    room_id: int,
+    after_seq: int | None = None,
+    before_seq: int | None = None,
+    limit: int = PAGE_LIMIT,
+) -> tuple[list[dict], bool]:
+    """One keyset page of messages as payloads, oldest first, and whether more exist."""
+    messages = visible_messages(viewer=viewer, room_id=room_id).select_related("author")
+    if before_seq is not None:
+        newest_first = messages.filter(seq__lt=before_seq).order_by("-seq")[: limit + 1]
+        page = list(newest_first)[::-1]
+        has_more = len(page) > limit
+        page = page[1:] if has_more else page
+    else:
+        page = list(messages.filter(seq__gt=after_seq or 0).order_by("seq")[: limit + 1])
+        has_more = len(page) > limit
+        page = page[:limit]
+    return message_payloads(page, muted=viewer.muted), has_more
+
+
+def reactions_by_message(message_ids, *, muted=frozenset()) -> dict[int, list[dict]]:
+    rows = Reaction.objects.filter(message_id__in=message_ids).values_list(
+        "message_id", "emoji", "user_id"
+    )
+    users: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for message_id, emoji, user_id in rows.order_by("created_at", "id"):
+        if user_id not in muted:
+            users[message_id][emoji].append(user_id)
+    return {
+        message_id: [
+            {"emoji": e, "count": len(by_emoji[e]), "users": by_emoji[e]}
+            for e in EMOJI
+            if by_emoji.get(e)
+        ]
+        for message_id, by_emoji in users.items()
+    }
+
+
+def message_payloads(messages: list[Message], *, muted=frozenset()) -> list[dict]:
+    reactions = reactions_by_message([m.pk for m in messages], muted=muted)
+    return [message_payload(m, reactions.get(m.pk, [])) for m in messages]
+
+
+def message_payload(message: Message, reactions: list[dict]) -> dict:
+    """The message shape of the protocol. A deleted message keeps its place, not its text."""
+    deleted = message.state == Message.State.DELETED
+    return {
+        "id": message.pk,
+        "room": message.room_id,
+        "seq": message.seq,
+        "author": {"id": message.author_id, "display_name": message.author.display_name},
+        "body": "" if deleted else message.body,
+        "reply_to": message.reply_to_id,
+        "reactions": [] if deleted else reactions,
+        "state": message.state,
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+    }
+
+
+def message_for_broadcast(message_id: int) -> dict:
+    """A message as everyone may see it: all reactions, filtered per reader later."""
+    message = Message.objects.select_related("author").get(pk=message_id)
+    return message_payloads([message])[0]
+
+
+def rooms_for_user(*, user) -> QuerySet[Room]:
+    rooms = Room.objects.filter(is_archived=False).select_related("group")
+    if community_policies.is_moderator(user):
+        return rooms
+    member_of = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+    return rooms.filter(Q(kind=Room.Kind.TOPIC) | Q(group__in=member_of.values("group_id")))
+
+
+def room_list_for_user(*, user) -> list[dict]:
+    """Rooms I can see, with my unread count, last visible message and whether I can post."""
+    muted = muted_ids(user=user)
+    last_read = ReadState.objects.filter(room=OuterRef("pk"), user=user).values("last_read_seq")
+    unread = Q(
+        messages__seq__gt=F("my_last_read"),
+        messages__state=Message.State.VISIBLE,
+    ) & ~Q(messages__author=user)
+    if muted:
+        unread &= ~Q(messages__author__in=muted)
+    rooms = list(
+        rooms_for_user(user=user)
+        .annotate(my_last_read=Coalesce(Subquery(last_read[:1]), Value(0)))
+        .annotate(unread=Count("messages", filter=unread))
+        .order_by("kind", "name")
+    )
+    return [
+        {**room_payload(room, user=user, unread=room.unread), "last_message": last}
+        for room, last in zip(rooms, _last_messages(rooms, user=user, muted=muted), strict=True)
+    ]
+
+
+def _last_messages(rooms: list[Room], *, user, muted) -> list[dict | None]:
+    latest = (
+        Message.objects.filter(room=OuterRef("pk"), state=Message.State.VISIBLE)
+        .exclude(author_id__in=muted)
+        .order_by("-seq")
+        .values("pk")[:1]
+    )
+    ids = dict(
+        Room.objects.filter(pk__in=[r.pk for r in rooms])
+        .annotate(last_id=Subquery(latest))
+        .values_list("pk", "last_id")
+    )
+    found = Message.objects.select_related("author").filter(pk__in=[i for i in ids.values() if i])
+    by_id = {m.pk: m for m in found}
+    payloads = {m.pk: message_payload(m, []) for m in by_id.values()}
+    return [payloads.get(ids.get(room.pk)) for room in rooms]
+
+
+def room_payload(room: Room, *, user, unread: int) -> dict:
+    return {
+        "id": room.pk,
+        "slug": room.slug,
+        "name": room.name,
+        "kind": room.kind,
+        "topic": room.topic,
+        "last_seq": room.last_seq,
+        "unread": unread,
+        "can_post": policies.can_post(user=user, room=room),
+        "is_locked": room.is_locked,
+        "slow_mode_seconds": room.slow_mode_seconds,
+        "next_meetup": None,
+    }
+
+
+def unread_count(*, user, room: Room) -> int:
+    state = ReadState.objects.filter(user=user, room=room).first()
+    after = state.last_read_seq if state else 0
+    viewer = Viewer(user_id=user.pk, moderator=False, muted=muted_ids(user=user))
+    messages = visible_messages(viewer=viewer, room_id=room.pk)
+    return messages.filter(seq__gt=after, state=Message.State.VISIBLE).exclude(author=user).count()
+
+
+def last_read_seq(*, user, room_id: int) -> int:
+    state = ReadState.objects.filter(user=user, room_id=room_id).values("last_read_seq").first()
+    return state["last_read_seq"] if state else 0

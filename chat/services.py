@@ -1,0 +1,337 @@
+"""Every state change of chat. Each re-checks the policy and broadcasts after commit."""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chat import broadcast, policies, selectors
+from chat.models import BODY_MAX_LENGTH, EMOJI, Message, MutedMember, Reaction, ReadState, Room
+from community.errors import (
+    Code,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    RuleBroken,
+    TooLarge,
+)
+from community.models import User
+
+CLIENT_ID_MAX = 64
+
+
+@dataclass(frozen=True)
+class Sent:
+    message: dict
+    created: bool
+
+
+def _clean_body(body) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise Invalid(fields={"body": [_("Write something first.")]})
+    body = body.strip()
+    if len(body) > BODY_MAX_LENGTH:
+        raise TooLarge(_("A message can be at most %(max)s characters.") % {"max": BODY_MAX_LENGTH})
+    return body
+
+
+def _send_window_key(user_id: int) -> str:
+    window = settings.CHAT_SEND_WINDOW_SECONDS
+    return f"chat:send:{user_id}:{int(time.time() // window)}"
+
+
+def _check_send_rate(user_id: int) -> None:
+    """New messages per person and window, across all their sockets (retries are free)."""
+    if cache.get(_send_window_key(user_id), 0) >= settings.CHAT_SEND_LIMIT:
+        window = settings.CHAT_SEND_WINDOW_SECONDS
+        raise RateLimited(retry_after=max(1, window - int(time.time() % window)))
+
+
+def _count_send(user_id: int) -> None:
+    key = _send_window_key(user_id)
+    cache.add(key, 0, timeout=settings.CHAT_SEND_WINDOW_SECONDS * 2)
+    cache.incr(key)
+
+
+def _existing_send(*, user, client_id: str, room_id: int) -> Sent | None:
+    """A retry of an accepted send gets the same answer and changes nothing."""
+    existing = Message.objects.select_related("author").filter(author=user, client_id=client_id)
+    message = existing.first()
+    if message is None:
+        return None
+    if message.room_id != room_id:
+        raise Conflict(_("That client_id was already used for another message."))
+    return Sent(message=selectors.message_payloads([message])[0], created=False)
+
+
+def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Sent:
+    """Post a message: seq assigned under the room row lock, broadcast after commit."""
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX:
+        raise Invalid(fields={"client_id": [_("Give a client_id of 1–64 characters.")]})
+    body = _clean_body(body)
+    retry = _existing_send(user=user, client_id=client_id, room_id=room_id)
+    if retry is not None:
+        return retry
+    policies.room_for_user(user=user, room_id=room_id)
+    _check_send_rate(user.pk)
+    try:
+        payload = _insert_message(
+            user=user, room_id=room_id, body=body, client_id=client_id, reply_to_id=reply_to_id
+        )
+    except IntegrityError:  # the same retry raced us; the first one won
+        retry = _existing_send(user=user, client_id=client_id, room_id=room_id)
+        if retry is None:
+            raise
+        return retry
+    _count_send(user.pk)
+    return Sent(message=payload, created=True)
+
+
+@transaction.atomic
+def _insert_message(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> dict:
+    room = Room.objects.select_for_update().get(pk=room_id)
+    moderator = policies.can_moderate_room(user=user, room=room)
+    last_post_at = (
+        Message.objects.filter(room=room, author=user)
+        .order_by("-seq")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    _refuse_post(user=user, room=room, moderator=moderator, last_post_at=last_post_at)
+    if reply_to_id is not None and not _can_reply_to(user, room, reply_to_id):
+        raise Invalid(fields={"reply_to": [_("Reply to a message in this room.")]})
+    room.last_seq += 1
+    Room.objects.filter(pk=room.pk).update(last_seq=room.last_seq)
+    message = Message.objects.create(
+        room=room,
+        seq=room.last_seq,
+        author=user,
+        body=body,
+        client_id=client_id,
+        reply_to_id=reply_to_id,
+    )
+    payload = selectors.message_payload(message, [])
+    broadcast.to_room(
+        room.pk, {"type": "message.new", "message": payload}, author_id=user.pk, seq=message.seq
+    )
+    return payload
+
+
+def _refuse_post(*, user, room: Room, moderator: bool, last_post_at) -> None:
+    refusal = policies.post_refusal(
+        user=user, room=room, moderator=moderator, last_post_at=last_post_at
+    )
+    if refusal is None:
+        return
+    code, wait = refusal
+    if code == Code.FORBIDDEN:
+        raise Forbidden(_("This room is archived."))
+    if code == Code.SLOW_MODE:
+        raise RuleBroken(
+            code,
+            _("Slow mode is on. You can post again in %(seconds)s s.") % {"seconds": wait},
+            retry_after=wait,
+        )
+    raise RuleBroken(code)
+
+
+def _can_reply_to(user, room: Room, reply_to_id) -> bool:
+    if not isinstance(reply_to_id, int):
+        return False
+    viewer = selectors.viewer_for(user=user, room=room)
+    return (
+        selectors.visible_messages(viewer=viewer, room_id=room.pk).filter(pk=reply_to_id).exists()
+    )
+
+
+def _own_message(*, user, message_id) -> Message:
+    """The person's own message, still inside the edit window; else a refusal."""
+    message = (
+        Message.objects.select_for_update()
+        .select_related("author", "room")
+        .filter(pk=message_id)
+        .first()
+        if isinstance(message_id, int)
+        else None
+    )
+    if message is None:
+        raise NotFound()
+    room = policies.room_for_user(user=user, room_id=message.room_id)
+    viewer = selectors.viewer_for(user=user, room=room)
+    if (
+        not selectors.visible_messages(viewer=viewer, room_id=room.pk)
+        .filter(pk=message.pk)
+        .exists()
+    ):
+        raise NotFound()
+    if not policies.can_change_message(user=user, message=message):
+        raise Forbidden(_("You can change your own messages for 15 minutes after sending."))
+    return message
+
+
+def _broadcast_updated(message: Message) -> None:
+    payload = selectors.message_for_broadcast(message.pk)
+    reactors = sorted({u for r in payload["reactions"] for u in r["users"]})
+    audience = (
+        broadcast.AUTHOR_AND_MODERATORS
+        if message.state in (Message.State.HELD, Message.State.HIDDEN)
+        else broadcast.EVERYONE
+    )
+    broadcast.to_room(
+        message.room_id,
+        {"type": "message.updated", "message": payload},
+        author_id=message.author_id,
+        audience=audience,
+        reactors=reactors,
+    )
+
+
+@transaction.atomic
+def message_edit(*, user, message_id, body) -> dict:
+    body = _clean_body(body)
+    message = _own_message(user=user, message_id=message_id)
+    message.body = body
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "edited_at"])
+    _broadcast_updated(message)
+    return selectors.message_for_broadcast(message.pk)
+
+
+@transaction.atomic
+def message_delete(*, user, message_id) -> dict:
+    """The author's soft delete: the text is removed, the place in the room stays."""
+    message = _own_message(user=user, message_id=message_id)
+    message.state = Message.State.DELETED
+    message.body = ""
+    message.edited_at = timezone.now()
+    message.save(update_fields=["state", "body", "edited_at"])
+    message.reactions.all().delete()
+    _broadcast_updated(message)
+    return selectors.message_for_broadcast(message.pk)
+
+
+def _reactable(*, user, message_id, emoji) -> Message:
+    if emoji not in EMOJI:
+        raise Invalid(
+            fields={"emoji": [_("Choose one of %(emoji)s.") % {"emoji": " ".join(EMOJI)}]}
+        )
+    message = Message.objects.filter(pk=message_id).first() if isinstance(message_id, int) else None
+    if message is None:
+        raise NotFound()
+    room = policies.room_for_user(user=user, room_id=message.room_id)
+    viewer = selectors.viewer_for(user=user, room=room)
+    visible = selectors.visible_messages(viewer=viewer, room_id=room.pk)
+    if not visible.filter(pk=message.pk, state=Message.State.VISIBLE).exists():
+        raise NotFound()
+    return message
+
+
+@transaction.atomic
+def reaction_add(*, user, message_id, emoji) -> dict:
+    message = _reactable(user=user, message_id=message_id, emoji=emoji)
+    _reaction, created = Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)
+    if created:
+        _broadcast_updated(message)
+    return selectors.message_for_broadcast(message.pk)
+
+
+@transaction.atomic
+def reaction_remove(*, user, message_id, emoji) -> dict:
+    message = _reactable(user=user, message_id=message_id, emoji=emoji)
+    deleted, _detail = Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()
+    if deleted:
+        _broadcast_updated(message)
+    return selectors.message_for_broadcast(message.pk)
+
+
+@transaction.atomic
+def read_mark(*, user, room_id, seq) -> int:
+    """Move my read position forward (never back); tell my tabs, and the room unless hidden."""
+    room = policies.room_for_user(user=user, room_id=room_id)
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq <= room.last_seq:
+        raise Invalid(fields={"seq": [_("Give a message number in this room.")]})
+    state, _created = ReadState.objects.select_for_update().get_or_create(user=user, room=room)
+    if seq <= state.last_read_seq:
+        return state.last_read_seq
+    state.last_read_seq = seq
+    state.save(update_fields=["last_read_seq"])
+    frame = {
+        "type": "read.updated",
+        "room": room.pk,
+        "user": {"id": user.pk, "display_name": user.display_name},
+        "seq": seq,
+    }
+    broadcast.to_user(user.pk, frame)
+    if not user.hide_read_position:
+        broadcast.to_room(room.pk, frame, author_id=user.pk, skip_author=True)
+    return seq
+
+
+TYPING_EVERY_SECONDS = 3
+
+
+def typing_signal(*, user, room_id: int) -> bool:
+    """Tell a room someone is typing: never stored, at most once per 3 s per person and room."""
+    if user.hide_typing:
+        return False
+    if not cache.add(f"chat:typing:{user.pk}:{room_id}", 1, timeout=TYPING_EVERY_SECONDS):
+        return False
+    frame = {
+        "type": "typing",
+        "room": room_id,
+        "user": {"id": user.pk, "display_name": user.display_name},
+    }
+    broadcast.to_room(room_id, frame, author_id=user.pk, skip_author=True, ephemeral=True)
+    return True
+
+
+@transaction.atomic
+def member_mute(*, user, muted_id) -> MutedMember:
+    target = (
+        User.objects.filter(pk=muted_id, is_active=True).first()
+        if isinstance(muted_id, int)
+        else None
+    )
+    if target is None:
+        raise NotFound()
+    if target.pk == user.pk:
+        raise Invalid(fields={"user": [_("You cannot mute yourself.")]})
+    mute, _created = MutedMember.objects.get_or_create(user=user, muted=target)
+    broadcast.to_user_control(user.pk, "mutes")
+    return mute
+
+
+@transaction.atomic
+def member_unmute(*, user, muted_id) -> None:
+    deleted, _detail = MutedMember.objects.filter(user=user, muted_id=muted_id).delete()
+    if not deleted:
+        raise NotFound()
+    broadcast.to_user_control(user.pk, "mutes")
+
+
+@transaction.atomic
+def privacy_update(
+    *, user, hide_typing: bool | None = None, hide_read_position: bool | None = None
+):
+    if hide_typing is not None:
+        user.hide_typing = hide_typing
+    if hide_read_position is not None:
+        user.hide_read_position = hide_read_position
+    user.save(update_fields=["hide_typing", "hide_read_position"])
+    return user
+
+
+@transaction.atomic
+def room_create(
+    *, name: str, slug: str, topic: str = "", kind: str = Room.Kind.TOPIC, group=None
+) -> Room:
+    room = Room(name=name, slug=slug, topic=topic, kind=kind, group=group)
+    room.full_clean()
+    room.save()
+    return room

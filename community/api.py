@@ -110,20 +110,9 @@ class MeView(APIView):
     def patch(self, request):
         serializer = s.ProfileSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = {**_current_profile(request.user), **serializer.validated_data}
+        data = {**selectors.profile_fields(user=request.user), **serializer.validated_data}
         user = services.user_update_profile(user=request.user, profile=_profile(data))
         return Response(s.MeSerializer(user).data)
-
-
-def _current_profile(user) -> dict:
-    return {
-        "display_name": user.display_name,
-        "birth_year": user.birth_year,
-        "municipality": user.municipality,
-        "cares_for": user.cares_for,
-        "situation_tags": user.situation_tags,
-        "preferred_language": user.preferred_language,
-    }
 
 
 class PasswordChangeView(APIView):

@@ -82,14 +82,17 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
     documents = legal.DOCUMENTS
 
     def clean(self):
+        """Show every rule broken at once: the service's checks join the field checks."""
         cleaned = super().clean()
-        if self.errors:
+        if not all(k in cleaned for k in ("email", "password1", "display_name", "birth_year")):
             return cleaned
         try:
             services.user_signup_check(**self._signup_arguments())
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 target = {"password": "password1"}.get(field, field)
+                if target in self.errors:
+                    continue  # that field already says what is wrong
                 for message in messages:
                     self.add_error(target if target in self.fields else None, message)
         return cleaned

@@ -26,3 +26,15 @@ def display_name_taken(*, display_name: str, exclude_user_id: int | None = None)
     if exclude_user_id is not None:
         others = others.exclude(pk=exclude_user_id)
     return others.exists()
+
+
+def profile_fields(*, user: User) -> dict:
+    """What a person has told about themselves, as the profile forms and API take it."""
+    return {
+        "display_name": user.display_name,
+        "birth_year": user.birth_year,
+        "municipality": user.municipality,
+        "cares_for": user.cares_for,
+        "situation_tags": user.situation_tags,
+        "preferred_language": user.preferred_language,
+    }

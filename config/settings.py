@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "frontend",  # before allauth, so our account templates win
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -49,7 +50,6 @@ INSTALLED_APPS = [
     "chat",
     "groups",
     "moderation",
-    "frontend",
 ]
 
 MIDDLEWARE = [

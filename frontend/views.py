@@ -10,7 +10,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from community import legal, services
+from community import legal, selectors, services
 from community.errors import NotFound
 from community.forms import ProfileForm
 from community.models import CaresFor, SituationTag
@@ -66,23 +66,12 @@ def terms(request):
     return render(request, "frontend/terms.html", {"documents": legal.DOCUMENTS})
 
 
-def _profile_initial(user) -> dict:
-    return {
-        "display_name": user.display_name,
-        "birth_year": user.birth_year,
-        "municipality": user.municipality,
-        "cares_for": user.cares_for,
-        "situation_tags": user.situation_tags,
-        "preferred_language": user.preferred_language,
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def profile(request):
     """Edit one's own profile through the same service as the API."""
     if request.method == "GET":
-        form = ProfileForm(initial=_profile_initial(request.user))
+        form = ProfileForm(initial=selectors.profile_fields(user=request.user))
         return render(request, "frontend/profile.html", {"form": form})
     form = ProfileForm(request.POST)
     if form.is_valid():

@@ -5,10 +5,17 @@ from unittest.mock import patch
 import pytest
 from django.utils import timezone
 
-from chat import services
+from chat import broadcast, services
 from chat.models import Message, MutedMember, Reaction, ReadState, Room
-from community.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, RuleBroken
-from community.errors import TooLarge
+from community.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    RuleBroken,
+    TooLarge,
+)
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sent_frames():
-    """The channel-layer sends of broadcasts, as (group, event) pairs."""
-    with patch("chat.broadcast._send") as send:
+    """Records each broadcast on its way to the real channel layer (a spy, not a stand-in)."""
+    with patch("chat.broadcast._send", wraps=broadcast._send) as send:
         yield send
 
 

@@ -23,16 +23,21 @@ NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Search</title><h1>Search</
 @pytest.fixture(scope="session")
 def live_server_url(django_db_setup, django_db_blocker):
     """daphne serving ``asgi.application`` (static files included) on a free port."""
-    from channels.testing.live import make_application, set_database_connection
+    from channels.testing.live import make_application
     from daphne.testing import DaphneProcess
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connections
     from django.test.utils import modify_settings
 
     allowed = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
     allowed.enable()
     get_application = partial(make_application, static_wrapper=ASGIStaticFilesHandler)
-    server = DaphneProcess("localhost", get_application, setup=set_database_connection)
-    server.start()
+    # The server is forked: it inherits the test database settings and, with no open
+    # connection to share, opens its own.
+    server = DaphneProcess("localhost", get_application)
+    with django_db_blocker.unblock():  # the forked server keeps database access
+        connections.close_all()
+        server.start()
     if not server.ready.wait(timeout=30):
         server.terminate()
         raise RuntimeError("daphne did not start")
@@ -42,23 +47,25 @@ def live_server_url(django_db_setup, django_db_blocker):
     allowed.disable()
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def browser(live_server_url):
+    """Chromium for one test module. Playwright's sync API keeps an event loop in this
+    thread while it runs; the ORM calls the tests make between browser steps are still
+    plain synchronous code, so Django's async-safety check is off for these modules only."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
 
 
 @pytest.fixture
-def new_phone(browser, live_server_url, settings, monkeypatch):
+def new_phone(browser, live_server_url, settings):
     """Open a fresh phone-sized browser context; several make several people."""
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests
-    # make between browser steps are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def open_phone(locale: str = "sv-SE"):

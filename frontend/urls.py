@@ -9,4 +9,6 @@ urlpatterns = [
     path("hem/", views.home, name="home"),
     path("profil/", views.profile, name="profile"),
     path("villkor/", views.terms, name="terms"),
+    path("rum/", views.rooms, name="rooms"),
+    path("rum/<int:room_id>/", views.room, name="room"),
 ]

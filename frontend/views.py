@@ -4,12 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chat import policies as chat_policies
+from chat import selectors as chat_selectors
+from chat.models import EMOJI
 from community import legal, selectors, services
 from community.errors import NotFound
 from community.forms import ProfileForm
@@ -85,3 +88,29 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("frontend:home")
     return render(request, "frontend/profile.html", {"form": form})
+
+
+@require_GET
+@login_required
+def rooms(request):
+    """The rooms I can see, with unread counts and the last message."""
+    rooms = chat_selectors.room_list_for_user(user=request.user)
+    return render(request, "frontend/chat/rooms.html", {"rooms": rooms})
+
+
+@require_GET
+@login_required
+def room(request, room_id: int):
+    """One chat room; the socket client (static/js/chat/) does the rest."""
+    try:
+        chat_room = chat_policies.room_for_user(user=request.user, room_id=room_id)
+    except NotFound:
+        raise Http404 from None
+    context = {
+        "room": chat_room,
+        "can_post": chat_policies.can_post(user=request.user, room=chat_room),
+        "last_read_seq": chat_selectors.last_read_seq(user=request.user, room_id=chat_room.pk),
+        "emoji": EMOJI,
+        "ws_path": "/ws/",
+    }
+    return render(request, "frontend/chat/room.html", context)

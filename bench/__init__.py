@@ -1,0 +1,1 @@
+"""Load generator and baselines for Bredvid's real-time path (``make bench``)."""

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from chat.models import Message, Room
 from community.models import Consent, Organisation, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,12 @@ def snapshot():
     return {
         "users": list(users),
         "organisations": list(Organisation.objects.order_by("slug").values()),
+        "rooms": list(Room.objects.order_by("slug").values_list("slug", "name", "last_seq")),
+        "messages": list(
+            Message.objects.order_by("room", "seq").values_list(
+                "room__slug", "seq", "author__email", "body"
+            )
+        ),
         "consents": list(
             Consent.objects.order_by("user__email", "document").values_list(
                 "user__email", "document", "version", "accepted_at"
@@ -40,6 +47,12 @@ def test_seed_demo_twice_gives_the_same_data(settings, municipalities):
     assert snapshot() == first
     assert len(first["users"]) == 5
     assert len(first["organisations"]) == 2
+    assert [slug for slug, _, _ in first["rooms"]] == [
+        "att-vara-ung-anhorig",
+        "ekonomi",
+        "skola-och-studier",
+    ]
+    assert len(first["messages"]) == 7
 
 
 def test_seed_demo_accounts_cover_every_role_and_the_under_18_path(settings, municipalities):

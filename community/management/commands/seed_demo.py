@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from chat import demo as chat_demo
 from community import demo
 
 
@@ -13,6 +14,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo only runs with DEBUG on: it creates known passwords.")
         with transaction.atomic():
             users = demo.seed()
+            rooms = chat_demo.seed()
+        self.stdout.write(f"Rooms: {', '.join(room.name for room in rooms)}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
         for user in users:
             self.stdout.write(

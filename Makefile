@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Frames above 64 KiB are cut off by daphne itself (close 1009); the app refuses
+# anything above 20,000 characters with a `too_large` error frame.
+DAPHNE_FLAGS := --websocket-max-message-size 65536 --websocket-max-frame-size 65536
 
 .PHONY: run test lint format bench messages clean
 
@@ -23,7 +26,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Bredvid runs on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) asgi:application
+	$(BIN)/daphne $(DAPHNE_FLAGS) -b $(HOST) -p $(PORT) asgi:application
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

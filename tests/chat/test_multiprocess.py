@@ -18,6 +18,11 @@ from tests.engines import require_postgres, require_redis
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+MAKEFILE_DAPHNE_FLAGS = next(
+    line.split(":=", 1)[1].split()
+    for line in (ROOT / "Makefile").read_text().splitlines()
+    if line.startswith("DAPHNE_FLAGS")
+)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -44,7 +49,16 @@ class Daphne:
             "DEBUG": "true",
             "CHAT_SEND_LIMIT": "1000",
         }
-        args = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+        args = [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            *MAKEFILE_DAPHNE_FLAGS,
+        ]
         self.process = subprocess.Popen(
             [*args, *extra_args, "asgi:application"],
             cwd=ROOT,
@@ -213,3 +227,22 @@ async def test_a_reader_that_never_reads_is_dropped_without_slowing_others(
     assert rss_growth_mb < 40
     for ws in (slow, reader, sender):
         await ws.close()
+
+
+async def test_frame_limits_of_the_app_and_of_daphne(servers, people):
+    (alice, token), _, _ = people
+    ws = await connect(servers[0].url, token)
+
+    await ws.send(json.dumps({"type": "ping", "ref": "x" * 30_000}))
+    refused = await next_of(ws, "error")
+    await ws.send(json.dumps({"type": "ping", "ref": "x" * 100_000}))
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await next_of(ws, "pong")
+
+    assert refused["code"] == "too_large"  # the app's limit: an error, the socket lives on
+    # daphne's own limit: the connection is cut without a close frame
+    assert isinstance(closed.value, websockets.ConnectionClosedError)
+    again = await connect(servers[0].url, token)
+    await again.send(json.dumps({"type": "ping"}))
+    assert await next_of(again, "pong") == {"type": "pong"}
+    await again.close()

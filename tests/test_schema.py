@@ -17,6 +17,9 @@ def test_openapi_schema_renders_and_validates(client):
         "/api/v1/auth/signup/",
         "/api/v1/me/",
         "/api/v1/municipalities/",
+        "/api/v1/rooms/",
+        "/api/v1/rooms/{room_id}/messages/",
+        "/api/v1/rooms/{room_id}/read/",
     } <= paths
 
 

@@ -186,3 +186,14 @@ def test_platform_moderators_see_group_rooms(api, moderator, municipalities):
     ids = {r["id"] for r in api.get("/api/v1/rooms/").json()["results"]}
 
     assert room.pk in ids
+
+
+def test_payloads_match_the_shapes_in_the_openapi_schema(member, topic_room, send):
+    from chat import selectors
+    from chat import serializers as s
+
+    message = send(member, topic_room, "hej").message
+    [room] = selectors.room_list_for_user(user=member)
+
+    assert set(message) == set(s.MessageSerializer().fields)
+    assert set(room) == set(s.RoomSerializer().fields)

@@ -69,6 +69,14 @@ class Message(models.Model):
     reply_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
     )
+    meetup = models.ForeignKey(
+        "groups.Meetup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Set on the card posted when a meetup is scheduled, changed or cancelled."),
+    )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.VISIBLE)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from chat import policies
 from chat.models import EMOJI, Message, MutedMember, Reaction, ReadState, Room
 from community import policies as community_policies
+from groups import selectors as group_selectors
 from groups.models import Membership
 
 BACKLOG_LIMIT = 200
@@ -56,7 +57,7 @@ def message_page(
     limit: int = PAGE_LIMIT,
 ) -> tuple[list[dict], bool]:
     """One keyset page of messages as payloads, oldest first, and whether more exist."""
-    messages = visible_messages(viewer=viewer, room_id=room_id).select_related("author")
+    messages = visible_messages(viewer=viewer, room_id=room_id).select_related("author", "meetup")
     if before_seq is not None:
         newest_first = messages.filter(seq__lt=before_seq).order_by("-seq")[: limit + 1]
         page = list(newest_first)[::-1]
@@ -106,12 +107,13 @@ def message_payload(message: Message, reactions: list[dict]) -> dict:
         "state": message.state,
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "meetup": group_selectors.meetup_summary(message.meetup) if message.meetup_id else None,
     }
 
 
 def message_for_broadcast(message_id: int) -> dict:
     """A message as everyone may see it: all reactions, filtered per reader later."""
-    message = Message.objects.select_related("author").get(pk=message_id)
+    message = Message.objects.select_related("author", "meetup").get(pk=message_id)
     return message_payloads([message])[0]
 
 
@@ -139,8 +141,14 @@ def room_list_for_user(*, user) -> list[dict]:
         .annotate(unread=Count("messages", filter=unread))
         .order_by("kind", "name")
     )
+    meetups = group_selectors.next_meetups_by_group(r.group_id for r in rooms if r.group_id)
     return [
-        {**room_payload(room, user=user, unread=room.unread), "last_message": last}
+        {
+            **room_payload(
+                room, user=user, unread=room.unread, next_meetup=meetups.get(room.group_id)
+            ),
+            "last_message": last,
+        }
         for room, last in zip(rooms, _last_messages(rooms, user=user, muted=muted), strict=True)
     ]
 
@@ -157,13 +165,15 @@ def _last_messages(rooms: list[Room], *, user, muted) -> list[dict | None]:
         .annotate(last_id=Subquery(latest))
         .values_list("pk", "last_id")
     )
-    found = Message.objects.select_related("author").filter(pk__in=[i for i in ids.values() if i])
+    found = Message.objects.select_related("author", "meetup").filter(
+        pk__in=[i for i in ids.values() if i]
+    )
     by_id = {m.pk: m for m in found}
     payloads = {m.pk: message_payload(m, []) for m in by_id.values()}
     return [payloads.get(ids.get(room.pk)) for room in rooms]
 
 
-def room_payload(room: Room, *, user, unread: int) -> dict:
+def room_payload(room: Room, *, user, unread: int, next_meetup: dict | None = None) -> dict:
     return {
         "id": room.pk,
         "slug": room.slug,
@@ -175,7 +185,7 @@ def room_payload(room: Room, *, user, unread: int) -> dict:
         "can_post": policies.can_post(user=user, room=room),
         "is_locked": room.is_locked,
         "slow_mode_seconds": room.slow_mode_seconds,
-        "next_meetup": None,
+        "next_meetup": next_meetup,
     }
 
 

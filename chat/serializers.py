@@ -21,6 +21,18 @@ class ReactionSummarySerializer(serializers.Serializer):
     users = serializers.ListField(child=serializers.IntegerField())
 
 
+class MeetupSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    group = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    venue_name = serializers.CharField()
+    status = serializers.CharField()
+    url = serializers.CharField()
+
+
 class MessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     room = serializers.IntegerField()
@@ -32,6 +44,9 @@ class MessageSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Message.State.choices)
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
+    meetup = MeetupSummarySerializer(
+        allow_null=True, help_text="Set on the card of a scheduled, changed or cancelled meetup."
+    )
 
 
 class RoomSerializer(serializers.Serializer):
@@ -45,7 +60,7 @@ class RoomSerializer(serializers.Serializer):
     can_post = serializers.BooleanField()
     is_locked = serializers.BooleanField()
     slow_mode_seconds = serializers.IntegerField()
-    next_meetup = serializers.DictField(allow_null=True)
+    next_meetup = MeetupSummarySerializer(allow_null=True)
     last_message = MessageSerializer(allow_null=True)
 
 

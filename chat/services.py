@@ -22,6 +22,7 @@ from community.errors import (
     TooLarge,
 )
 from community.models import User
+from groups import selectors as group_selectors
 
 CLIENT_ID_MAX = 64
 
@@ -106,21 +107,60 @@ def _insert_message(*, user, room_id: int, body: str, client_id: str, reply_to_i
     _refuse_post(user=user, room=room, moderator=moderator, last_post_at=last_post_at)
     if reply_to_id is not None and not _can_reply_to(user, room, reply_to_id):
         raise Invalid(fields={"reply_to": [_("Reply to a message in this room.")]})
+    return _append_message(
+        room=room, author=user, body=body, client_id=client_id, reply_to_id=reply_to_id
+    )
+
+
+def _append_message(
+    *, room: Room, author, body: str, client_id: str, reply_to_id=None, meetup=None
+) -> dict:
+    """Give the next seq and store the message; the caller holds the room row lock.
+
+    The broadcast is scheduled for after the commit, so seq order is commit order."""
     room.last_seq += 1
     Room.objects.filter(pk=room.pk).update(last_seq=room.last_seq)
     message = Message.objects.create(
         room=room,
         seq=room.last_seq,
-        author=user,
+        author=author,
         body=body,
         client_id=client_id,
         reply_to_id=reply_to_id,
+        meetup=meetup,
     )
     payload = selectors.message_payload(message, [])
     broadcast.to_room(
-        room.pk, {"type": "message.new", "message": payload}, author_id=user.pk, seq=message.seq
+        room.pk, {"type": "message.new", "message": payload}, author_id=author.pk, seq=message.seq
     )
     return payload
+
+
+@transaction.atomic
+def meetup_card_post(*, author, meetup, event: str, body: str) -> dict | None:
+    """Post the card of a scheduled, changed or cancelled meetup in each of its group's rooms,
+    and tell connected clients the rooms' next meetup. Not subject to locks or slow mode:
+    it is the hosts' announcement."""
+    summary = group_selectors.meetup_summary(meetup)
+    next_meetup = group_selectors.next_meetup_summary(group_id=meetup.group_id)
+    card = None
+    for room in Room.objects.select_for_update().filter(
+        group_id=meetup.group_id, is_archived=False
+    ):
+        # one card per meetup version, event and room, even if the service runs twice
+        client_id = f"meetup-{meetup.uid.hex[:20]}-{meetup.sequence}-{event}-{room.pk}"
+        retry = _existing_send(user=author, client_id=client_id, room_id=room.pk)
+        if retry is not None:
+            card = retry.message
+            continue
+        card = _append_message(
+            room=room, author=author, body=body, client_id=client_id, meetup=meetup
+        )
+        broadcast.to_room(room.pk, {"type": f"meetup.{event}", "room": room.pk, "meetup": summary})
+        broadcast.to_room(
+            room.pk, {"type": "room.updated", "room": room.pk, "next_meetup": next_meetup}
+        )
+    return card
 
 
 def _refuse_post(*, user, room: Room, moderator: bool, last_post_at) -> None:

@@ -156,6 +156,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Others never see which messages you have read."),
     )
+    email_notifications = models.BooleanField(
+        _("send me notifications by e-mail too"),
+        default=False,
+        help_text=_("New meetups, reminders and answers. Subjects never say what it is about."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     organisation = models.ForeignKey(
         Organisation,
@@ -231,3 +236,24 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.document} {self.version}"
+
+
+class Notification(models.Model):
+    """Something that happened for one person: shown in the app, e-mailed if they opted in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.title

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from community.models import (
     Consent,
     Language,
     Municipality,
+    Notification,
     SituationTag,
     User,
     age_for_birth_year,
@@ -173,3 +176,32 @@ def session_sockets_close(*, session_key: str | None) -> None:
     """Close the sockets a browser session opened (called when it signs out)."""
     if session_key:
         realtime.close_sockets(realtime.credential_group("session", session_key))
+
+
+def notify(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+    """Tell one person something: in the app always, by e-mail if they opted in.
+
+    The e-mail subject stays neutral: a shared inbox must not reveal a caring situation.
+    """
+    notification = Notification.objects.create(
+        user=user, kind=kind, title=title[:200], body=body, url=url
+    )
+    if user.email_notifications and user.is_active:
+        link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
+        transaction.on_commit(
+            lambda: send_mail(
+                _("You have a new notification"),
+                f"{title}\n\n{body}\n\n{link}".strip(),
+                None,
+                [user.email],
+                fail_silently=True,
+            )
+        )
+    return notification
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -4,6 +4,7 @@ Each variable has an embedded development default so that a fresh machine runs w
 nothing else installed. Production sets them all (``manage.py check --deploy`` is clean).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -96,9 +97,9 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Live-server tests run daphne in a second process, which cannot see an in-memory
-    # database; the test database is a file next to the development one.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+    # Live-server tests run daphne in a forked process, which cannot see an in-memory
+    # database; the test database is a file, one per test run.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test_db_{os.getpid()}.sqlite3")}
     # Writers queue at BEGIN, so a read-then-write transaction never deadlocks.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
@@ -250,6 +251,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Product ----------------------------------------------------------------------------
+
+# The public address, for links in e-mail.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Where "Lämna snabbt" (quick exit) sends the visitor: a neutral, common site.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.google.com/")

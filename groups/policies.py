@@ -1,7 +1,12 @@
-"""Who belongs to a peer group and who leads it."""
+"""Who belongs to a peer group, who leads it, and who may do what with its meetups."""
+
+from django.utils.translation import gettext as _
 
 from community import policies as community_policies
-from groups.models import Membership, PeerGroup
+from community.errors import Conflict, Forbidden, NotFound
+from groups.models import Meetup, Membership, PeerGroup
+
+LEADER_ROLES = (Membership.Role.HOST, Membership.Role.MODERATOR)
 
 
 def active_membership(*, user, group: PeerGroup) -> Membership | None:
@@ -19,7 +24,89 @@ def is_group_member(*, user, group: PeerGroup) -> bool:
 def is_group_leader(*, user, group: PeerGroup) -> bool:
     """Hosts and group moderators lead their own group, and only it."""
     membership = active_membership(user=user, group=group)
-    return membership is not None and membership.role in (
-        Membership.Role.HOST,
-        Membership.Role.MODERATOR,
+    return membership is not None and membership.role in LEADER_ROLES
+
+
+def is_group_host(*, user, group: PeerGroup) -> bool:
+    membership = active_membership(user=user, group=group)
+    return membership is not None and membership.role == Membership.Role.HOST
+
+
+def is_hosting_coordinator(*, user, group: PeerGroup) -> bool:
+    """Coordinators act for their organisation: the groups it hosts are theirs to run."""
+    return (
+        community_policies.is_coordinator(user)
+        and user.organisation_id is not None
+        and user.organisation_id == group.organisation_id
     )
+
+
+def can_manage_group(*, user, group: PeerGroup) -> bool:
+    """Approve requests, invite, see the member list with roles."""
+    return is_group_leader(user=user, group=group) or is_hosting_coordinator(user=user, group=group)
+
+
+def can_schedule_meetups(*, user, group: PeerGroup) -> bool:
+    """Hosts and the hosting organisation's coordinators schedule, change and cancel."""
+    return is_group_host(user=user, group=group) or is_hosting_coordinator(user=user, group=group)
+
+
+def can_see_needs(*, user, meetup: Meetup) -> bool:
+    """What members tell with an RSVP is for the hosts and coordinators only."""
+    return can_schedule_meetups(user=user, group=meetup.group)
+
+
+def can_create_groups(*, user) -> bool:
+    return community_policies.is_coordinator(user) and user.organisation_id is not None
+
+
+def can_see_members(*, user, group: PeerGroup) -> bool:
+    """The member list is never shown to non-members."""
+    return is_group_member(user=user, group=group) or can_manage_group(user=user, group=group)
+
+
+def group_visible(*, user, group: PeerGroup) -> bool:
+    """Groups are listed for everyone; archived ones only to those who belonged or run them."""
+    return not group.is_archived or can_see_members(user=user, group=group)
+
+
+def group_for_user(*, user, group_id) -> PeerGroup:
+    group = (
+        PeerGroup.objects.select_related("organisation", "municipality").filter(pk=group_id).first()
+    )
+    if group is None or not group_visible(user=user, group=group):
+        raise NotFound()
+    return group
+
+
+def meetup_for_user(*, user, meetup_id) -> Meetup:
+    meetup = (
+        Meetup.objects.select_related("group", "group__organisation").filter(pk=meetup_id).first()
+    )
+    if meetup is None or not group_visible(user=user, group=meetup.group):
+        raise NotFound()
+    return meetup
+
+
+def age_fits(*, user, group: PeerGroup) -> bool:
+    return group.min_age <= user.age <= group.max_age
+
+
+def join_refusal(*, user, group: PeerGroup, membership: Membership | None):
+    """Why this person may not join (an error to raise), or None. Safeguarding first."""
+    if group.is_archived:
+        return NotFound()
+    if membership is not None and membership.status == Membership.Status.BANNED:
+        return Forbidden(_("You cannot join this group."))
+    if not age_fits(user=user, group=group):
+        return Forbidden(
+            _("This group is for ages %(min)s–%(max)s, so you cannot join it.")
+            % {"min": group.min_age, "max": group.max_age}
+        )
+    return None
+
+
+def full_refusal(*, group: PeerGroup, active_count: int):
+    if group.member_cap is not None and active_count >= group.member_cap:
+        return Conflict(_("The group is full right now."))
+    return None

@@ -58,12 +58,14 @@ def test_message_shape_is_the_protocols(send, member, topic_room):
         "state",
         "created_at",
         "edited_at",
+        "meetup",
     }
     assert message["author"] == {"id": member.pk, "display_name": "Solros"}
     assert message["body"] == "Hej allihop!"
     assert message["state"] == "visible"
     assert message["reactions"] == []
     assert message["edited_at"] is None
+    assert message["meetup"] is None
 
 
 def test_broadcast_happens_only_after_commit(

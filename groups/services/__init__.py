@@ -1,0 +1,1 @@
+"""Every state change of groups and meetups, split by sub-domain."""

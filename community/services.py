@@ -8,7 +8,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -178,24 +178,24 @@ def session_sockets_close(*, session_key: str | None) -> None:
         realtime.close_sockets(realtime.credential_group("session", session_key))
 
 
-def notify(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+def notify(*, user: User, kind: str, title, body="", url: str = "") -> Notification:
     """Tell one person something: in the app always, by e-mail if they opted in.
 
-    The e-mail subject stays neutral: a shared inbox must not reveal a caring situation.
+    ``title`` and ``body`` may be callables, evaluated in the person's own language. The
+    e-mail subject stays neutral: a shared inbox must not reveal a caring situation.
     """
+    with translation.override(user.preferred_language):
+        title = str(title() if callable(title) else title)
+        body = str(body() if callable(body) else body)
+        subject = _("You have a new notification")
     notification = Notification.objects.create(
         user=user, kind=kind, title=title[:200], body=body, url=url
     )
     if user.email_notifications and user.is_active:
         link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
+        message = f"{title}\n\n{body}\n\n{link}".replace("\n\n\n\n", "\n\n")
         transaction.on_commit(
-            lambda: send_mail(
-                _("You have a new notification"),
-                f"{title}\n\n{body}\n\n{link}".strip(),
-                None,
-                [user.email],
-                fail_silently=True,
-            )
+            lambda: send_mail(subject, message, None, [user.email], fail_silently=True)
         )
     return notification
 

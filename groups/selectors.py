@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from groups import policies
 from groups.models import Meetup, Membership, PeerGroup, Rsvp
@@ -21,6 +21,11 @@ def with_counts(meetups: QuerySet[Meetup]) -> QuerySet[Meetup]:
         going_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.GOING)),
         waitlist_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.WAITLISTED)),
     )
+
+
+def when(meetup: Meetup) -> str:
+    """The start in Stockholm time, in the active language ("lördag 5 december kl. 18.00")."""
+    return formats.date_format(timezone.localtime(meetup.starts_at), "l j F, H.i")
 
 
 def meetup_summary(meetup: Meetup) -> dict:

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chat import services as chat_services
@@ -17,6 +17,7 @@ from community import services as community_services
 from community.errors import Conflict, Invalid, NotFound
 from groups import policies
 from groups.models import Meetup, Membership, PeerGroup, Rsvp
+from groups.selectors import when
 from groups.services import rsvps
 
 MAX_OCCURRENCES = 26
@@ -67,9 +68,10 @@ def _validate(fields: MeetupFields) -> None:
         raise Invalid(fields=errors)
 
 
-def _when(meetup: Meetup) -> str:
+def in_site_language(text) -> str:
+    """Room cards are shared by everyone in the room: they are written in the site language."""
     with translation.override(settings.LANGUAGE_CODE):
-        return formats.date_format(timezone.localtime(meetup.starts_at), "l j F \\k\\l. H.i")
+        return text()
 
 
 def _store(meetup: Meetup) -> Meetup:
@@ -114,14 +116,20 @@ def meetup_create(
         )
         created.append(_store(meetup))
     first = created[0]
-    body = _("New meetup: %(title)s, %(when)s at %(place)s.") % {
-        "title": first.title,
-        "when": _when(first),
-        "place": first.venue_name,
-    }
-    if len(created) > 1:
-        body += " " + _("It repeats %(n)s times.") % {"n": len(created)}
-    chat_services.meetup_card_post(author=user, meetup=first, event="created", body=body)
+
+    def card() -> str:
+        text = _("New meetup: %(title)s, %(when)s at %(place)s.") % {
+            "title": first.title,
+            "when": when(first),
+            "place": first.venue_name,
+        }
+        if len(created) > 1:
+            text += " " + _("It repeats %(n)s times.") % {"n": len(created)}
+        return text
+
+    chat_services.meetup_card_post(
+        author=user, meetup=first, event="created", body=in_site_language(card)
+    )
     _tell_members(group=group, meetup=first, skip=user)
     return created
 
@@ -132,9 +140,11 @@ def _tell_members(*, group: PeerGroup, meetup: Meetup, skip) -> None:
         community_services.notify(
             user=membership.user,
             kind="meetup_new",
-            title=_("New meetup in %(group)s: %(title)s")
-            % {"group": group.name, "title": meetup.title},
-            body=_when(meetup),
+            title=lambda: (
+                _("New meetup in %(group)s: %(title)s")
+                % {"group": group.name, "title": meetup.title}
+            ),
+            body=lambda: when(meetup),
             url=f"/traffar/{meetup.pk}/",
         )
 
@@ -146,7 +156,7 @@ def _managed_meetup(*, user, meetup_id) -> Meetup:
     return Meetup.objects.select_for_update().select_related("group").get(pk=meetup.pk)
 
 
-def _tell_answered(*, meetup: Meetup, title: str, body: str) -> None:
+def _tell_answered(*, meetup: Meetup, title, body) -> None:
     answered = meetup.rsvps.select_related("user").exclude(status=Rsvp.Status.NOT_GOING)
     for rsvp in answered:
         community_services.notify(
@@ -177,14 +187,19 @@ def meetup_update(*, user, meetup_id, fields: MeetupFields) -> Meetup:
     meetup.updated_at = timezone.now()
     _store(meetup)
     rsvps.promote_waitlist(meetup=meetup)
-    body = _("Meetup changed: %(title)s, %(when)s at %(place)s.") % {
-        "title": meetup.title,
-        "when": _when(meetup),
-        "place": meetup.venue_name,
-    }
-    chat_services.meetup_card_post(author=user, meetup=meetup, event="updated", body=body)
+
+    def card() -> str:
+        return _("Meetup changed: %(title)s, %(when)s at %(place)s.") % {
+            "title": meetup.title,
+            "when": when(meetup),
+            "place": meetup.venue_name,
+        }
+
+    chat_services.meetup_card_post(
+        author=user, meetup=meetup, event="updated", body=in_site_language(card)
+    )
     _tell_answered(
-        meetup=meetup, title=_("%(title)s has changed") % {"title": meetup.title}, body=body
+        meetup=meetup, title=lambda: _("%(title)s has changed") % {"title": meetup.title}, body=card
     )
     return meetup
 
@@ -201,15 +216,20 @@ def meetup_cancel(*, user, meetup_id, reason: str) -> Meetup:
     meetup.sequence += 1
     meetup.updated_at = timezone.now()
     meetup.save()
-    body = _("Cancelled: %(title)s, %(when)s. %(reason)s") % {
-        "title": meetup.title,
-        "when": _when(meetup),
-        "reason": meetup.cancel_reason,
-    }
-    chat_services.meetup_card_post(author=user, meetup=meetup, event="cancelled", body=body)
+
+    def card() -> str:
+        return _("Cancelled: %(title)s, %(when)s. %(reason)s") % {
+            "title": meetup.title,
+            "when": when(meetup),
+            "reason": meetup.cancel_reason,
+        }
+
+    chat_services.meetup_card_post(
+        author=user, meetup=meetup, event="cancelled", body=in_site_language(card)
+    )
     _tell_answered(
         meetup=meetup,
-        title=_("%(title)s is cancelled") % {"title": meetup.title},
+        title=lambda: _("%(title)s is cancelled") % {"title": meetup.title},
         body=meetup.cancel_reason,
     )
     return meetup

@@ -144,7 +144,7 @@ def _request(*, group: PeerGroup, user, message: str) -> JoinRequest:
             community_services.notify(
                 user=leader,
                 kind="join_request",
-                title=_("Someone asks to join %(group)s") % {"group": group.name},
+                title=lambda: _("Someone asks to join %(group)s") % {"group": group.name},
                 url=f"/grupper/{group.pk}/",
             )
     return request
@@ -177,11 +177,13 @@ def join_request_decide(*, user, request_id, approve: bool, message: str = "") -
     request.decided_at, request.decided_by = timezone.now(), user
     request.decision_message = message[:1000]
     request.save()
-    title = _("Welcome to %(group)s!") if approve else _("Your request to join %(group)s")
     community_services.notify(
         user=request.user,
         kind="join_answer",
-        title=title % {"group": group.name},
+        title=lambda: (
+            (_("Welcome to %(group)s!") if approve else _("Your request to join %(group)s"))
+            % {"group": group.name}
+        ),
         body=message,
         url=f"/grupper/{group.pk}/",
     )

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import services as community_services
 from groups.models import Meetup, ReminderSent, Rsvp
+from groups.selectors import when
 
 DAY_BEFORE = timedelta(hours=24)
 HOURS_BEFORE = timedelta(hours=2)
@@ -49,33 +50,37 @@ def reminders_send(*, now: datetime | None = None) -> Sent:
     # Within two hours: the "soon" reminder (one who signed up late gets only this one).
     for rsvp in _going(starts_after=now, starts_before=now + HOURS_BEFORE):
         if _claim(rsvp, ReminderSent.Kind.HOURS_BEFORE):
-            _remind(rsvp, _("%(title)s starts soon"))
+            _remind(rsvp, lambda: _("%(title)s starts soon"))
             sent.hours_before += 1
     for rsvp in _going(starts_after=now + HOURS_BEFORE, starts_before=now + DAY_BEFORE):
         if _claim(rsvp, ReminderSent.Kind.DAY_BEFORE):
-            _remind(rsvp, _("%(title)s is tomorrow"))
+            _remind(rsvp, lambda: _("%(title)s is tomorrow"))
             sent.day_before += 1
     for rsvp in _missed(now=now):
         if _claim(rsvp, ReminderSent.Kind.MISSED_YOU):
-            community_services.notify(
-                user=rsvp.user,
-                kind="missed_you",
-                title=_("We missed you at %(title)s") % {"title": rsvp.meetup.title},
-                body=_("No worries: it happens. You are welcome next time, whenever it suits you."),
-                url=f"/grupper/{rsvp.meetup.group_id}/",
-            )
+            _say_missed_you(rsvp)
             sent.missed_you += 1
     return sent
 
 
-def _remind(rsvp: Rsvp, title: str) -> None:
+def _say_missed_you(rsvp: Rsvp) -> None:
     meetup = rsvp.meetup
-    when = formats.date_format(timezone.localtime(meetup.starts_at), "l j F H.i")
+    community_services.notify(
+        user=rsvp.user,
+        kind="missed_you",
+        title=lambda: _("We missed you at %(title)s") % {"title": meetup.title},
+        body=lambda: _("No worries: it happens. You are welcome next time, whenever it suits you."),
+        url=f"/grupper/{meetup.group_id}/",
+    )
+
+
+def _remind(rsvp: Rsvp, title) -> None:
+    meetup = rsvp.meetup
     community_services.notify(
         user=rsvp.user,
         kind="meetup_reminder",
-        title=title % {"title": meetup.title},
-        body=f"{when}, {meetup.venue_name}",
+        title=lambda: title() % {"title": meetup.title},
+        body=lambda: f"{when(meetup)}, {meetup.venue_name}",
         url=f"/traffar/{meetup.pk}/",
     )
 

@@ -123,8 +123,8 @@ def promote_waitlist(*, meetup: Meetup) -> list[Rsvp]:
         community_services.notify(
             user=rsvp.user,
             kind="waitlist_promoted",
-            title=_("You got a place at %(title)s") % {"title": meetup.title},
-            body=_("A place opened up, so you are now going. Welcome!"),
+            title=lambda: _("You got a place at %(title)s") % {"title": meetup.title},
+            body=lambda: _("A place opened up, so you are now going. Welcome!"),
             url=f"/traffar/{meetup.pk}/",
         )
         promoted.append(rsvp)

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from chat.models import Message, Room
+from groups.models import Meetup, Membership, PeerGroup, Rsvp
 from community.models import Consent, Organisation, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,14 @@ def snapshot():
                 "room__slug", "seq", "author__email", "body"
             )
         ),
+        "groups": list(
+            PeerGroup.objects.order_by("slug").values_list("slug", "min_age", "max_age")
+        ),
+        "memberships": sorted(Membership.objects.values_list("group__slug", "user__email", "role")),
+        "meetups": list(
+            Meetup.objects.order_by("title").values_list("title", "capacity", "sequence")
+        ),
+        "rsvps": sorted(Rsvp.objects.values_list("meetup__title", "user__email", "status")),
         "consents": list(
             Consent.objects.order_by("user__email", "document").values_list(
                 "user__email", "document", "version", "accepted_at"
@@ -47,12 +56,17 @@ def test_seed_demo_twice_gives_the_same_data(settings, municipalities):
     assert snapshot() == first
     assert len(first["users"]) == 5
     assert len(first["organisations"]) == 2
-    assert [slug for slug, _, _ in first["rooms"]] == [
+    assert [
+        slug for slug, _, _ in first["rooms"] if not slug.startswith(("unga", "syskon", "anhoriga"))
+    ] == [
         "att-vara-ung-anhorig",
         "ekonomi",
         "skola-och-studier",
     ]
-    assert len(first["messages"]) == 7
+    assert len(first["messages"]) == 7 + 4  # the conversation and one card per meetup
+    assert len(first["groups"]) == 3
+    assert {(title, capacity) for title, capacity, _ in first["meetups"]} >= {("Fika och prat", 3)}
+    assert sum(1 for r in first["rsvps"] if r[0] == "Fika och prat") == 2  # nearly full
 
 
 def test_seed_demo_accounts_cover_every_role_and_the_under_18_path(settings, municipalities):

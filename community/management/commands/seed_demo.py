@@ -4,6 +4,7 @@ from django.db import transaction
 
 from chat import demo as chat_demo
 from community import demo
+from groups import demo as groups_demo
 
 
 class Command(BaseCommand):
@@ -15,7 +16,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = demo.seed()
             rooms = chat_demo.seed()
+            groups = groups_demo.seed()
         self.stdout.write(f"Rooms: {', '.join(room.name for room in rooms)}")
+        self.stdout.write(f"Groups: {', '.join(group.name for group in groups)}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
         for user in users:
             self.stdout.write(

@@ -14,6 +14,7 @@ from django.db import transaction
 # Who of a room's subscribers may receive a frame; consumers apply it per reader.
 EVERYONE = "all"
 AUTHOR_AND_MODERATORS = "moderators"
+OTHERS = "others"  # everyone but the author and the room's moderators
 
 
 def room_group(room_id: int) -> str:
@@ -87,6 +88,12 @@ def to_user(user_id: int, frame: dict) -> None:
     """A private frame for every socket of one person (all their tabs and devices)."""
     event = {"type": "user.frame", "text": dumps(frame)}
     transaction.on_commit(lambda: _send(user_group(user_id), event))
+
+
+def to_group(group: str, frame: dict) -> None:
+    """A frame for a named group of sockets (e.g. the moderators' dashboards)."""
+    event = {"type": "user.frame", "text": dumps(frame)}
+    transaction.on_commit(lambda: _send(group, event))
 
 
 def to_user_control(user_id: int, kind: str) -> None:

@@ -12,6 +12,8 @@ from django.utils import translation
 from chat import broadcast, policies, presence, protocol, selectors, services
 from chat.protocol import ProtocolError
 from community.errors import BredvidError, NotFound
+from moderation.broadcast import MODERATORS, moderators_of_group
+from moderation.policies import moderated_group_ids
 
 ABUSE_ERRORS = 10  # errors within ABUSE_WINDOW_SECONDS close the socket with 4429
 ABUSE_WINDOW_SECONDS = 60
@@ -34,6 +36,14 @@ def _subscribe(user, room_id: int, after_seq: int):
     return room, viewer, backlog, has_more
 
 
+def moderation_groups(user) -> list[str]:
+    """The live queues this person's dashboard follows."""
+    group_ids = moderated_group_ids(user)
+    if group_ids is None:
+        return [MODERATORS]
+    return [moderators_of_group(group_id) for group_id in sorted(group_ids)]
+
+
 @database_sync_to_async
 def _viewer(user, room_id: int):
     room = policies.room_for_user(user=user, room_id=room_id)
@@ -42,19 +52,25 @@ def _viewer(user, room_id: int):
 
 class ChatConsumer(AsyncWebsocketConsumer):
     async def connect(self):
-        await self.accept()
         close_code = self.scope.get("auth_close_code")
         if close_code:
             # Accept first so the client can read why: 4401 signed out, 4403 forbidden.
+            await self.accept()
             await self.close(code=close_code)
             return
         self.user = self.scope["user"]
         self.rooms: dict[int, Subscription] = {}
         self.errors: deque[float] = deque()
         self.muted = await database_sync_to_async(selectors.muted_ids)(user=self.user)
-        self.groups_joined = [broadcast.user_group(self.user.pk), self.scope["credential_group"]]
+        self.groups_joined = [
+            broadcast.user_group(self.user.pk),
+            self.scope["credential_group"],
+            *await database_sync_to_async(moderation_groups)(self.user),
+        ]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        # Accept only when wired up: a sign-out right after the handshake still reaches us.
+        await self.accept()
 
     async def disconnect(self, code):
         if not hasattr(self, "rooms"):
@@ -158,8 +174,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         if author == self.user.pk and event.get("skip_author"):
             return
-        if event["audience"] != broadcast.EVERYONE and not (
-            subscription.viewer.moderator or author == self.user.pk
+        insider = subscription.viewer.moderator or author == self.user.pk
+        audience = event["audience"]
+        if (audience == broadcast.AUTHOR_AND_MODERATORS and not insider) or (
+            audience == broadcast.OTHERS and insider
         ):
             return
         seq = event.get("seq")

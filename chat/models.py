@@ -31,6 +31,9 @@ class Room(models.Model):
     is_locked = models.BooleanField(_("locked"), default=False)
     slow_mode_seconds = models.PositiveIntegerField(_("slow mode (seconds)"), default=0)
     last_seq = models.BigIntegerField(_("last message number"), default=0)
+    pinned_message = models.ForeignKey(
+        "chat.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

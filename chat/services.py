@@ -23,6 +23,10 @@ from community.errors import (
 )
 from community.models import User
 from groups import selectors as group_selectors
+from moderation import screening
+from moderation import selectors as moderation_selectors
+from moderation.models import WordRule
+from moderation.services import rules as moderation_rules
 
 CLIENT_ID_MAX = 64
 
@@ -79,11 +83,21 @@ def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Se
     retry = _existing_send(user=user, client_id=client_id, room_id=room_id)
     if retry is not None:
         return retry
-    policies.room_for_user(user=user, room_id=room_id)
+    room = policies.room_for_user(user=user, room_id=room_id)
     _check_send_rate(user.pk)
+    moderator = policies.can_moderate_room(user=user, room=room)
+    verdict = screening.screen(user=user, room=room, body=body, moderator=moderator)
+    if verdict.action == WordRule.Action.BLOCK:
+        moderation_rules.blocked(verdict=verdict, author=user, room=room)  # logged, not stored
+        raise RuleBroken(Code.BLOCKED_WORD)
     try:
         payload = _insert_message(
-            user=user, room_id=room_id, body=body, client_id=client_id, reply_to_id=reply_to_id
+            user=user,
+            room_id=room_id,
+            body=body,
+            client_id=client_id,
+            reply_to_id=reply_to_id,
+            verdict=verdict,
         )
     except IntegrityError:  # the same retry raced us; the first one won
         retry = _existing_send(user=user, client_id=client_id, room_id=room_id)
@@ -95,9 +109,13 @@ def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Se
 
 
 @transaction.atomic
-def _insert_message(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> dict:
-    room = Room.objects.select_for_update().get(pk=room_id)
+def _insert_message(
+    *, user, room_id: int, body: str, client_id: str, reply_to_id, verdict: screening.Verdict
+) -> dict:
+    room = Room.objects.select_for_update().select_related("group").get(pk=room_id)
     moderator = policies.can_moderate_room(user=user, room=room)
+    if not moderator:
+        _refuse_muted(user=user, room=room)
     last_post_at = (
         Message.objects.filter(room=room, author=user)
         .order_by("-seq")
@@ -107,14 +125,43 @@ def _insert_message(*, user, room_id: int, body: str, client_id: str, reply_to_i
     _refuse_post(user=user, room=room, moderator=moderator, last_post_at=last_post_at)
     if reply_to_id is not None and not _can_reply_to(user, room, reply_to_id):
         raise Invalid(fields={"reply_to": [_("Reply to a message in this room.")]})
-    return _append_message(
-        room=room, author=user, body=body, client_id=client_id, reply_to_id=reply_to_id
+    held = verdict.action == WordRule.Action.HOLD
+    message = _append_message(
+        room=room,
+        author=user,
+        body=body,
+        client_id=client_id,
+        reply_to_id=reply_to_id,
+        state=Message.State.HELD if held else Message.State.VISIBLE,
     )
+    moderation_rules.after_screening(message=message, verdict=verdict, author=user)
+    return selectors.message_payload(message, [])
+
+
+def _refuse_muted(*, user, room: Room) -> None:
+    mute = moderation_selectors.active_mute(user=user, room=room)
+    if mute is None:
+        return
+    left = max(1, int((mute.ends_at - timezone.now()).total_seconds())) if mute.ends_at else None
+    detail = (
+        _("You are muted here for %(minutes)s more minutes.")
+        % {"minutes": max(1, round(left / 60))}
+        if left
+        else _("You are muted here.")
+    )
+    raise RuleBroken(Code.MUTED, detail, retry_after=left)
 
 
 def _append_message(
-    *, room: Room, author, body: str, client_id: str, reply_to_id=None, meetup=None
-) -> dict:
+    *,
+    room: Room,
+    author,
+    body: str,
+    client_id: str,
+    reply_to_id=None,
+    meetup=None,
+    state: str = Message.State.VISIBLE,
+) -> Message:
     """Give the next seq and store the message; the caller holds the room row lock.
 
     The broadcast is scheduled for after the commit, so seq order is commit order."""
@@ -128,12 +175,20 @@ def _append_message(
         client_id=client_id,
         reply_to_id=reply_to_id,
         meetup=meetup,
+        state=state,
     )
     payload = selectors.message_payload(message, [])
-    broadcast.to_room(
-        room.pk, {"type": "message.new", "message": payload}, author_id=author.pk, seq=message.seq
+    audience = (
+        broadcast.AUTHOR_AND_MODERATORS if state == Message.State.HELD else broadcast.EVERYONE
     )
-    return payload
+    broadcast.to_room(
+        room.pk,
+        {"type": "message.new", "message": payload},
+        author_id=author.pk,
+        seq=message.seq,
+        audience=audience,
+    )
+    return message
 
 
 @transaction.atomic
@@ -153,8 +208,11 @@ def meetup_card_post(*, author, meetup, event: str, body: str) -> dict | None:
         if retry is not None:
             card = retry.message
             continue
-        card = _append_message(
-            room=room, author=author, body=body, client_id=client_id, meetup=meetup
+        card = selectors.message_payload(
+            _append_message(
+                room=room, author=author, body=body, client_id=client_id, meetup=meetup
+            ),
+            [],
         )
         broadcast.to_room(room.pk, {"type": f"meetup.{event}", "room": room.pk, "meetup": summary})
         broadcast.to_room(

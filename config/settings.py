@@ -262,6 +262,9 @@ QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.google.com/")
 CHAT_SEND_LIMIT = env.int("CHAT_SEND_LIMIT", default=5)
 CHAT_SEND_WINDOW_SECONDS = env.int("CHAT_SEND_WINDOW_SECONDS", default=5)
 
+# Outside staffed hours, this many reports of one message hide it until a moderator looks.
+MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -67,6 +67,16 @@ class PeerGroup(models.Model):
     )
     member_cap = models.PositiveIntegerField(_("member cap"), null=True, blank=True)
     rules = models.TextField(_("rules"), blank=True)
+    hold_first_messages = models.PositiveSmallIntegerField(
+        _("hold the first messages of new members"),
+        default=0,
+        help_text=_("How many of a new member's first messages a moderator approves first."),
+    )
+    hold_links_days = models.PositiveSmallIntegerField(
+        _("hold links from new members"),
+        default=0,
+        help_text=_("Messages with links from members younger than this many days are held."),
+    )
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

@@ -1,0 +1,31 @@
+"""Moderation frames: the live queue for moderators, private notices for members."""
+
+from chat import broadcast
+from moderation import selectors
+from moderation.models import QueueItem
+
+MODERATORS = "moderators"
+
+
+def moderators_of_group(group_id: int) -> str:
+    return f"moderators.group.{group_id}"
+
+
+def queue_changed(item: QueueItem) -> None:
+    """Platform moderators see every item; a group's leaders see their group's."""
+    frame = {"type": "moderation.queue", "item": selectors.queue_item_payload(item)}
+    broadcast.to_group(MODERATORS, frame)
+    if item.room.group_id:
+        broadcast.to_group(moderators_of_group(item.room.group_id), frame)
+
+
+def notice(user_id: int, *, kind: str, title: str, body: str, contacts=()) -> None:
+    """A private notice: warnings, crisis cards, information."""
+    frame = {
+        "type": "notice",
+        "kind": kind,
+        "title": title,
+        "body": body,
+        "contacts": list(contacts),
+    }
+    broadcast.to_user(user_id, frame)

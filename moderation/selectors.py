@@ -1,0 +1,212 @@
+"""Reads of moderation: the queue, a message in context, a member's history, the log."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from chat import selectors as chat_selectors
+from chat.models import Message, Room
+from community.models import Organisation, Role
+from moderation import policies
+from moderation.models import AuditEntry, CrisisContact, QueueItem, Report, Sanction
+
+CONTEXT_SIZE = 5
+
+
+def active_mute(*, user, room: Room) -> Sanction | None:
+    """A mute in this room or its group that has not ended or been lifted."""
+    where = Q(room=room)
+    if room.group_id:
+        where |= Q(group_id=room.group_id, room__isnull=True)
+    return (
+        Sanction.objects.filter(where, user=user, kind=Sanction.Kind.MUTE, lifted_at__isnull=True)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
+        .order_by("-ends_at")
+        .first()
+    )
+
+
+def queue_items(*, user, status=QueueItem.Status.OPEN, priority=None, room_id=None):
+    items = QueueItem.objects.select_related("message", "message__author", "room")
+    group_ids = policies.moderated_group_ids(user)
+    if group_ids is not None:
+        items = items.filter(room__group_id__in=group_ids)
+    if status:
+        items = items.filter(status=status)
+    if priority is not None:
+        items = items.filter(priority=priority)
+    if room_id is not None:
+        items = items.filter(room_id=room_id)
+    return items.order_by("priority", "created_at", "pk")
+
+
+def queue_item_for(*, user, item_id) -> QueueItem | None:
+    item = queue_items(user=user, status=None).filter(pk=item_id).first()
+    return item
+
+
+def queue_item_payload(item: QueueItem) -> dict:
+    message = item.message
+    return {
+        "id": item.pk,
+        "status": item.status,
+        "priority": item.priority,
+        "source": item.source,
+        "count": item.reports_count,
+        "reasons": item.reasons,
+        "rule": item.rule_note,
+        "auto_hidden": item.auto_hidden,
+        "room": {"id": item.room_id, "name": item.room.name},
+        "message": chat_selectors.message_payload(message, []),
+        "created_at": item.created_at.isoformat(),
+        "updated_at": item.updated_at.isoformat(),
+    }
+
+
+def message_context(*, message: Message) -> list[dict]:
+    """The messages around one, as moderators see them (held and hidden included)."""
+    around = Message.objects.select_related("author", "meetup").filter(
+        room_id=message.room_id,
+        seq__gte=message.seq - CONTEXT_SIZE,
+        seq__lte=message.seq + CONTEXT_SIZE,
+    )
+    return chat_selectors.message_payloads(list(around.order_by("seq")))
+
+
+def member_history(*, user_id: int) -> dict:
+    """Reports against a member's messages and their sanctions: never who reported."""
+    reported = (
+        QueueItem.objects.filter(message__author_id=user_id)
+        .select_related("room")
+        .order_by("-created_at")[:20]
+    )
+    sanctions = Sanction.objects.filter(user_id=user_id).order_by("-starts_at")[:20]
+    return {
+        "reports": [
+            {
+                "queue_item": item.pk,
+                "room": item.room.name,
+                "count": item.reports_count,
+                "reasons": item.reasons,
+                "status": item.status,
+                "created_at": item.created_at.isoformat(),
+            }
+            for item in reported
+        ],
+        "sanctions": [sanction_payload(s) for s in sanctions],
+    }
+
+
+def sanction_payload(sanction: Sanction) -> dict:
+    return {
+        "id": sanction.pk,
+        "kind": sanction.kind,
+        "room": sanction.room_id,
+        "group": sanction.group_id,
+        "reason": sanction.reason,
+        "starts_at": sanction.starts_at.isoformat(),
+        "ends_at": sanction.ends_at.isoformat() if sanction.ends_at else None,
+        "lifted_at": sanction.lifted_at.isoformat() if sanction.lifted_at else None,
+    }
+
+
+def reporters_of(*, message_id: int) -> QuerySet:
+    return Report.objects.filter(message_id=message_id).select_related("reporter")
+
+
+def audit_entries(
+    *,
+    actor_id=None,
+    action=None,
+    target_type=None,
+    since=None,
+    until=None,
+    room_id=None,
+    group_id=None,
+) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
+    filters = {
+        "actor_id": actor_id,
+        "action": action,
+        "target_type": target_type,
+        "created_at__gte": since,
+        "created_at__lt": until,
+        "room_id": room_id,
+        "group_id": group_id,
+    }
+    return entries.filter(**{k: v for k, v in filters.items() if v is not None})
+
+
+def audit_payload(entry: AuditEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "created_at": entry.created_at.isoformat(),
+        "actor": (
+            {"id": entry.actor_id, "display_name": entry.actor.display_name}
+            if entry.actor_id
+            else None
+        ),
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "reason": entry.reason,
+        "details": entry.details,
+        "room": entry.room_id,
+        "group": entry.group_id,
+    }
+
+
+def contact_payload(contact) -> dict:
+    return {
+        "name": contact.name,
+        "phone": contact.phone,
+        "url": contact.url,
+        "hours": contact.hours,
+    }
+
+
+def crisis_contacts_for(*, user, situations=()) -> list[dict]:
+    """The crisis card: national numbers for the situation, BRIS for under-18s, and the
+    person's own municipality's carer support."""
+    contacts = CrisisContact.objects.filter(is_active=True).filter(
+        Q(municipality__isnull=True) | Q(municipality_id=user.municipality_id)
+    )
+    if not user.is_minor:
+        contacts = contacts.exclude(audience=CrisisContact.Audience.UNDER_18)
+    chosen = [
+        c
+        for c in contacts.order_by("order", "name")
+        if not c.situations or set(c.situations) & set(situations) or not situations
+    ]
+    cards = [contact_payload(c) for c in chosen]
+    cards += [
+        {"name": unit.name, "phone": unit.phone, "url": unit.website, "hours": unit.staffed_hours}
+        for unit in Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPAL_UNIT, municipality_id=user.municipality_id
+        ).exclude(phone="")
+        if user.municipality_id
+    ]
+    return cards
+
+
+def on_call_contacts() -> list[dict]:
+    """Who to call when no one is on duty here: numbers that always answer."""
+    return [
+        contact_payload(c)
+        for c in CrisisContact.objects.filter(is_active=True, on_call=True, municipality=None)
+    ]
+
+
+def room_organisations(room: Room) -> QuerySet[Organisation]:
+    """Whose staff look after a room: the hosting organisation, or every staff one."""
+    if room.group_id:
+        return Organisation.objects.filter(pk=room.group.organisation_id)
+    return Organisation.objects.filter(
+        staff__role__in=(Role.MODERATOR, Role.COORDINATOR)
+    ).distinct()
+
+
+def someone_on_duty(*, room: Room, at=None) -> bool:
+    from community.support.selectors import organisation_is_staffed
+
+    at = at or timezone.now()
+    return any(organisation_is_staffed(organisation=o, at=at) for o in room_organisations(room))

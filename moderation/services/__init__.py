@@ -1,0 +1,1 @@
+"""Every state change of moderation, each one written to the audit log."""

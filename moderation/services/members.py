@@ -1,0 +1,188 @@
+"""Moderator actions on members: warn, mute, ban from a group, suspend; and their undo."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from chat import broadcast
+from chat.models import Room
+from community import realtime
+from community import services as community_services
+from community.errors import Forbidden, Invalid, NotFound
+from community.models import User
+from groups.models import Membership, PeerGroup
+from moderation import broadcast as moderation_broadcast
+from moderation import policies
+from moderation.models import Sanction
+from moderation.services import audit
+from moderation.services.messages import require_reason
+
+MUTE_MINUTES_MAX = 60 * 24 * 30
+
+
+def _member(user_id) -> User:
+    member = User.objects.filter(pk=user_id).first() if isinstance(user_id, int) else None
+    if member is None:
+        raise NotFound()
+    return member
+
+
+def _scope(*, user, room_id=None, group_id=None) -> tuple[Room | None, PeerGroup | None]:
+    """The room or group an action is for, if this person moderates it."""
+    if (room_id is None) == (group_id is None):
+        raise Invalid(fields={"room": [_("Give a room or a group.")]})
+    if room_id is not None:
+        room = Room.objects.select_related("group").filter(pk=room_id).first()
+        if room is None or not policies.can_moderate_room(user=user, room=room):
+            raise NotFound()
+        return room, None
+    group = PeerGroup.objects.filter(pk=group_id).first()
+    if group is None or not policies.can_moderate_group(user=user, group=group):
+        raise NotFound()
+    return None, group
+
+
+def _not_staff(member: User) -> None:
+    if policies.is_platform_moderator(member):
+        raise Forbidden(_("Moderators and coordinators cannot be sanctioned here."))
+
+
+@transaction.atomic
+def member_warn(*, user, member_id, reason, room_id=None, group_id=None) -> Sanction:
+    """A private warning: over the socket now and in the member's notifications."""
+    reason = require_reason(reason)
+    room, group = _scope(user=user, room_id=room_id, group_id=group_id)
+    member = _member(member_id)
+    sanction = Sanction.objects.create(
+        user=member,
+        kind=Sanction.Kind.WARNING,
+        room=room,
+        group=group,
+        reason=reason,
+        created_by=user,
+    )
+    community_services.notify(
+        user=member,
+        kind="warning",
+        title=lambda: _("A message from the moderators"),
+        body=reason,
+    )
+    moderation_broadcast.notice(
+        member.pk, kind="warning", title=_("A message from the moderators"), body=reason
+    )
+    _audit(user, "member.warn", sanction, reason)
+    return sanction
+
+
+@transaction.atomic
+def member_mute(*, user, member_id, reason, minutes, room_id=None, group_id=None) -> Sanction:
+    """Can read, cannot post, for a set time, in one room or a whole group."""
+    reason = require_reason(reason)
+    if not isinstance(minutes, int) or not 1 <= minutes <= MUTE_MINUTES_MAX:
+        raise Invalid(fields={"minutes": [_("Between 1 minute and 30 days.")]})
+    room, group = _scope(user=user, room_id=room_id, group_id=group_id)
+    member = _member(member_id)
+    _not_staff(member)
+    sanction = Sanction.objects.create(
+        user=member,
+        kind=Sanction.Kind.MUTE,
+        room=room,
+        group=group,
+        reason=reason,
+        created_by=user,
+        ends_at=timezone.now() + timedelta(minutes=minutes),
+    )
+    moderation_broadcast.notice(
+        member.pk, kind="warning", title=_("You cannot post here for a while"), body=reason
+    )
+    _audit(user, "member.mute", sanction, reason, minutes=minutes)
+    return sanction
+
+
+@transaction.atomic
+def sanction_lift(*, user, sanction_id, reason) -> Sanction:
+    """Undo a mute, a ban or a suspension; also written to the log."""
+    reason = require_reason(reason)
+    sanction = (
+        Sanction.objects.select_for_update()
+        .select_related("room", "group", "user")
+        .filter(pk=sanction_id, lifted_at__isnull=True)
+        .exclude(kind=Sanction.Kind.WARNING)
+        .first()
+    )
+    if sanction is None or not _may_lift(user, sanction):
+        raise NotFound()
+    sanction.lifted_at, sanction.lifted_by = timezone.now(), user
+    sanction.save(update_fields=["lifted_at", "lifted_by"])
+    if sanction.kind == Sanction.Kind.BAN:
+        Membership.objects.filter(group=sanction.group, user=sanction.user).update(
+            status=Membership.Status.LEFT
+        )
+    elif sanction.kind == Sanction.Kind.SUSPENSION:
+        User.objects.filter(pk=sanction.user_id).update(is_active=True)
+    _audit(user, f"member.un{sanction.kind}", sanction, reason)
+    return sanction
+
+
+def _may_lift(user, sanction: Sanction) -> bool:
+    if sanction.kind == Sanction.Kind.SUSPENSION:
+        return policies.can_suspend(user)
+    if sanction.room is not None:
+        return policies.can_moderate_room(user=user, room=sanction.room)
+    return sanction.group is not None and policies.can_moderate_group(
+        user=user, group=sanction.group
+    )
+
+
+@transaction.atomic
+def member_ban(*, user, member_id, group_id, reason) -> Sanction:
+    """Remove from a group for good: their sockets leave its rooms now; no rejoining."""
+    reason = require_reason(reason)
+    _room, group = _scope(user=user, group_id=group_id)
+    member = _member(member_id)
+    _not_staff(member)
+    Membership.objects.update_or_create(
+        group=group, user=member, defaults={"status": Membership.Status.BANNED}
+    )
+    sanction = Sanction.objects.create(
+        user=member, kind=Sanction.Kind.BAN, group=group, reason=reason, created_by=user
+    )
+    broadcast.to_user_control(member.pk, "rooms")
+    _audit(user, "member.ban", sanction, reason)
+    return sanction
+
+
+@transaction.atomic
+def member_suspend(*, user, member_id, reason) -> Sanction:
+    """Suspend an account everywhere: it cannot log in and all its sockets close."""
+    reason = require_reason(reason)
+    if not policies.can_suspend(user):
+        raise NotFound()
+    member = _member(member_id)
+    _not_staff(member)
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    Token.objects.filter(user=member).delete()
+    sanction = Sanction.objects.create(
+        user=member, kind=Sanction.Kind.SUSPENSION, reason=reason, created_by=user
+    )
+    transaction.on_commit(
+        lambda: realtime.close_sockets(broadcast.user_group(member.pk), realtime.CLOSE_FORBIDDEN)
+    )
+    _audit(user, "member.suspend", sanction, reason)
+    return sanction
+
+
+def _audit(actor, action: str, sanction: Sanction, reason: str, **details) -> None:
+    room = sanction.room
+    audit.record(
+        actor=actor,
+        action=action,
+        target=sanction,
+        reason=reason,
+        details={"member": sanction.user_id, "kind": sanction.kind, **details},
+        room_id=room.pk if room else None,
+        group_id=sanction.group_id or (room.group_id if room else None),
+    )

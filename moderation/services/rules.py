@@ -1,0 +1,179 @@
+"""Word rules and crisis contacts (kept by staff), and what a matching message sets off."""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from chat.models import Message
+from community.errors import Conflict, Invalid, NotFound
+from moderation import broadcast as moderation_broadcast
+from moderation import policies, selectors
+from moderation.models import CrisisContact, QueueItem, WordRule
+from moderation.screening import Verdict
+from moderation.services import audit
+from moderation.services.reports import queue_item_upsert
+
+CRISIS_TITLES = {
+    WordRule.Category.CRISIS_SELF: lambda: _("You are not alone: talk to someone now"),
+    WordRule.Category.CRISIS_OTHER: lambda: _("If someone close to you is in danger"),
+}
+CRISIS_BODIES = {
+    WordRule.Category.CRISIS_SELF: lambda: _(
+        "It sounds like things are really hard right now. You can call or chat with someone "
+        "at any time of day. If you are in danger, call 112."
+    ),
+    WordRule.Category.CRISIS_OTHER: lambda: _(
+        "If someone's life or health is in danger, call 112 now. These can also help you, "
+        "and the carer support in your municipality is there for you afterwards."
+    ),
+}
+
+
+def after_screening(*, message: Message, verdict: Verdict, author) -> None:
+    """Queue what a rule caught, log it, and send a crisis card privately and at once."""
+    if not verdict.rules and verdict.action is None:
+        return
+    room = message.room
+    if verdict.crisis:
+        _crisis_card(author=author, categories=verdict.crisis)
+    if verdict.action in (WordRule.Action.HOLD, WordRule.Action.FLAG) or verdict.crisis:
+        item = queue_item_upsert(
+            message=message,
+            source=QueueItem.Source.CRISIS if verdict.crisis else QueueItem.Source.RULE,
+            reasons=[rule.category for rule in verdict.rules] or [verdict.reason],
+            rule_note=verdict.reason[:200],
+            priority=QueueItem.Priority.URGENT if verdict.crisis else QueueItem.Priority.NORMAL,
+        )
+        moderation_broadcast.queue_changed(item)
+    audit.record(
+        actor=None,
+        action=f"rule.{verdict.action or 'match'}",
+        target=message,
+        reason=verdict.reason,
+        details={
+            "rules": [r.pk for r in verdict.rules],
+            "crisis": verdict.crisis,
+            "author": author.pk,
+        },
+        room_id=room.pk,
+        group_id=room.group_id,
+    )
+
+
+def blocked(*, verdict: Verdict, author, room) -> None:
+    """A blocked message is never stored; the log keeps that a rule fired, not the text."""
+    if verdict.crisis:
+        _crisis_card(author=author, categories=verdict.crisis)
+    audit.record(
+        actor=None,
+        action="rule.block",
+        target=room,
+        reason=verdict.reason,
+        details={"rules": [r.pk for r in verdict.rules], "author": author.pk},
+        room_id=room.pk,
+        group_id=room.group_id,
+    )
+
+
+def _crisis_card(*, author, categories) -> None:
+    first = categories[0]
+    with translation.override(author.preferred_language):
+        moderation_broadcast.notice(
+            author.pk,
+            kind="crisis",
+            title=str(CRISIS_TITLES[first]()),
+            body=str(CRISIS_BODIES[first]()),
+            contacts=selectors.crisis_contacts_for(user=author, situations=categories),
+        )
+
+
+def _valid_rule(fields: dict) -> dict:
+    pattern = (fields.get("pattern") or "").strip()
+    errors = {}
+    if not pattern or len(pattern) > 200:
+        errors["pattern"] = [_("Give a word or pattern of at most 200 characters.")]
+    elif fields.get("is_regex"):
+        try:
+            re.compile(pattern)
+        except re.error:
+            errors["pattern"] = [_("That is not a valid regular expression.")]
+    if fields.get("action") not in WordRule.Action.values:
+        errors["action"] = [_("Choose block, hold or flag.")]
+    if fields.get("category") not in WordRule.Category.values:
+        errors["category"] = [_("Choose a category.")]
+    if errors:
+        raise Invalid(fields=errors)
+    return {**fields, "pattern": pattern}
+
+
+@transaction.atomic
+def rule_save(*, user, fields: dict, rule_id=None) -> WordRule:
+    if not policies.can_edit_rules(user):
+        raise NotFound()
+    fields = _valid_rule(fields)
+    rule = WordRule() if rule_id is None else WordRule.objects.filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound()
+    before = {"pattern": rule.pattern, "action": rule.action, "is_active": rule.is_active}
+    for name in ("pattern", "is_regex", "language", "category", "action", "is_active"):
+        if name in fields:
+            setattr(rule, name, fields[name])
+    rule.created_by = rule.created_by or user
+    rule.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError as error:
+        raise Conflict(_("That rule already exists.")) from error
+    audit.record(
+        actor=user,
+        action="rule.create" if rule_id is None else "rule.update",
+        target=rule,
+        details={
+            "before": before if rule_id else None,
+            "pattern": rule.pattern,
+            "action": rule.action,
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, user, rule_id) -> None:
+    rule = WordRule.objects.filter(pk=rule_id).first() if policies.can_edit_rules(user) else None
+    if rule is None:
+        raise NotFound()
+    audit.record(
+        actor=user,
+        action="rule.delete",
+        target=rule,
+        details={"pattern": rule.pattern, "action": rule.action},
+    )
+    rule.delete()
+
+
+@transaction.atomic
+def crisis_contact_save(*, user, fields: dict, contact_id=None) -> CrisisContact:
+    if not policies.can_edit_crisis_contacts(user):
+        raise NotFound()
+    contact = (
+        CrisisContact()
+        if contact_id is None
+        else CrisisContact.objects.filter(pk=contact_id).first()
+    )
+    if contact is None:
+        raise NotFound()
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    if not contact.name or not (contact.phone or contact.url):
+        raise Invalid(fields={"phone": [_("Give a name and a phone number or web address.")]})
+    contact.save()
+    audit.record(
+        actor=user,
+        action="crisis_contact.save",
+        target=contact,
+        details={"name": contact.name, "phone": contact.phone},
+    )
+    return contact

@@ -112,7 +112,7 @@ def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Se
 def _insert_message(
     *, user, room_id: int, body: str, client_id: str, reply_to_id, verdict: screening.Verdict
 ) -> dict:
-    room = Room.objects.select_for_update().select_related("group").get(pk=room_id)
+    room = Room.objects.select_for_update(of=("self",)).select_related("group").get(pk=room_id)
     moderator = policies.can_moderate_room(user=user, room=room)
     if not moderator:
         _refuse_muted(user=user, room=room)
@@ -251,7 +251,7 @@ def _can_reply_to(user, room: Room, reply_to_id) -> bool:
 def _own_message(*, user, message_id) -> Message:
     """The person's own message, still inside the edit window; else a refusal."""
     message = (
-        Message.objects.select_for_update()
+        Message.objects.select_for_update(of=("self",))
         .select_related("author", "room")
         .filter(pk=message_id)
         .first()

@@ -102,6 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test_db_{os.getpid()}.sqlite3")}
     # Writers queue at BEGIN, so a read-then-write transaction never deadlocks.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+else:
+    # One test database per run, so that runs side by side never share one.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 # DEVELOPMENT DEFAULT: the in-memory layer (one process). REDIS_URL selects channels_redis.
 REDIS_URL = env.str("REDIS_URL", default="")

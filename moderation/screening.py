@@ -55,9 +55,7 @@ def _group_holds(verdict: Verdict, *, user, room: Room, body: str) -> None:
     if group.hold_first_messages:
         membership = Membership.objects.filter(group=group, user=user).first()
         since = membership.joined_at if membership else timezone.now()
-        posted = Message.objects.filter(
-            room__group=group, author=user, created_at__gte=since
-        ).exclude(state=Message.State.HELD)
+        posted = Message.objects.filter(room__group=group, author=user, created_at__gte=since)
         if posted.count() < group.hold_first_messages:
             verdict.add(WordRule.Action.HOLD, "group:first_messages")
     new_member = timezone.now() - user.date_joined < timedelta(days=group.hold_links_days)

@@ -19,12 +19,25 @@ def _fast_test_settings():
     }
 
 
+def _clear_cache():
+    """Only this app's cache keys: on Redis, FLUSHDB would also wipe the channel layer."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; no test inherits another's."""
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from moderation.services import audit
 from moderation.services.messages import require_reason
 
 MUTE_MINUTES_MAX = 60 * 24 * 30
+LIFT_ACTIONS = {"mute": "member.unmute", "ban": "member.unban", "suspension": "member.unsuspend"}
 
 
 def _member(user_id) -> User:
@@ -107,7 +108,7 @@ def sanction_lift(*, user, sanction_id, reason) -> Sanction:
     """Undo a mute, a ban or a suspension; also written to the log."""
     reason = require_reason(reason)
     sanction = (
-        Sanction.objects.select_for_update()
+        Sanction.objects.select_for_update(of=("self",))
         .select_related("room", "group", "user")
         .filter(pk=sanction_id, lifted_at__isnull=True)
         .exclude(kind=Sanction.Kind.WARNING)
@@ -123,7 +124,7 @@ def sanction_lift(*, user, sanction_id, reason) -> Sanction:
         )
     elif sanction.kind == Sanction.Kind.SUSPENSION:
         User.objects.filter(pk=sanction.user_id).update(is_active=True)
-    _audit(user, f"member.un{sanction.kind}", sanction, reason)
+    _audit(user, LIFT_ACTIONS[sanction.kind], sanction, reason)
     return sanction
 
 

@@ -21,7 +21,7 @@ def require_reason(reason) -> str:
 def moderated_message(*, user, message_id) -> Message:
     """A message in a room this person moderates; one not-found answer otherwise."""
     message = (
-        Message.objects.select_for_update()
+        Message.objects.select_for_update(of=("self",))
         .select_related("room", "room__group", "author")
         .filter(pk=message_id)
         .first()

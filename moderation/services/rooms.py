@@ -15,7 +15,10 @@ SLOW_MODE_MAX = 3600
 
 def _moderated_room(*, user, room_id) -> Room:
     room = (
-        Room.objects.select_for_update().select_related("group").filter(pk=room_id).first()
+        Room.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .filter(pk=room_id)
+        .first()
         if isinstance(room_id, int)
         else None
     )

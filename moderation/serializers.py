@@ -1,0 +1,335 @@
+"""Shapes of moderation over REST: what requests may carry, and the payloads.
+
+Payloads are built by ``moderation.selectors`` (one builder for REST and socket); the output
+serializers here describe them for the OpenAPI schema, and a test keeps the two in step.
+Who may do what lives in policies and services, not here.
+"""
+
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from chat.serializers import AuthorSerializer, MessageSerializer
+from community.serializers import MunicipalityCodeField
+from moderation.models import CrisisContact, QueueItem, Report, Sanction, WordRule
+from moderation.services.members import MUTE_MINUTES_MAX
+from moderation.services.rooms import SLOW_MODE_MAX
+
+PAGE_LIMIT = 50
+PAGE_LIMIT_MAX = 100
+REASON_MAX = 1000
+
+
+def _next_field() -> serializers.CharField:
+    return serializers.CharField(
+        allow_null=True, help_text="Query string of the next page, or null on the last one."
+    )
+
+
+@extend_schema_field(
+    {"type": "string", "enum": QueueItem.Status.values}, component_name="QueueStatus"
+)
+class QueueStatusField(serializers.ChoiceField):
+    """Their own schema names: other apps have a ``status`` and an ``action`` too."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=QueueItem.Status.choices, **kwargs)
+
+
+RESOLVED = [QueueItem.Status.ACTIONED, QueueItem.Status.DISMISSED]
+
+
+@extend_schema_field({"type": "string", "enum": RESOLVED}, component_name="ResolveStatus")
+class ResolveStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=RESOLVED, **kwargs)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": WordRule.Action.values}, component_name="WordRuleAction"
+)
+class WordRuleActionField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=WordRule.Action.choices, **kwargs)
+
+
+# --- requests -----------------------------------------------------------------------------
+
+
+class ReportSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    note = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+
+class QueueCursorField(serializers.CharField):
+    """``<priority>_<created_at>_<id>``: the sort key of the last item seen."""
+
+    default_error_messages = {"invalid": _("Use the `next` link as it is.")}
+
+    def to_internal_value(self, data) -> tuple[int, datetime, int]:
+        try:
+            priority, created_at, pk = super().to_internal_value(data).split("_")
+            moment = datetime.fromisoformat(created_at)
+            cursor = int(priority), moment, int(pk)
+        except ValueError:
+            self.fail("invalid")
+        if moment.tzinfo is None:
+            self.fail("invalid")
+        return cursor
+
+
+class QueueQuerySerializer(serializers.Serializer):
+    status = QueueStatusField(required=False, default=QueueItem.Status.OPEN)
+    priority = serializers.ChoiceField(choices=QueueItem.Priority.choices, required=False)
+    room = serializers.IntegerField(min_value=1, required=False)
+    after = QueueCursorField(required=False, max_length=80, help_text="Cursor from `next`.")
+    limit = serializers.IntegerField(
+        min_value=1, max_value=PAGE_LIMIT_MAX, required=False, default=PAGE_LIMIT
+    )
+
+
+ACTION_FIELDS = {
+    "hide": ("message",),
+    "unhide": ("message",),
+    "approve": ("message",),
+    "delete": ("message",),
+    "pin": ("message",),
+    "unpin": ("message",),
+    "warn": ("member",),
+    "mute": ("member", "minutes"),
+    "unmute": ("sanction",),
+    "unban": ("sanction",),
+    "unsuspend": ("sanction",),
+    "ban": ("member", "group"),
+    "suspend": ("member",),
+    "lock": ("room",),
+    "unlock": ("room",),
+    "slow_mode": ("room", "seconds"),
+    "resolve": ("item", "status"),
+}
+SCOPED_ACTIONS = ("warn", "mute")  # in one room or in a whole group
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(ACTION_FIELDS)}, component_name="ModerationAction"
+)
+class ModerationActionField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=list(ACTION_FIELDS), **kwargs)
+
+
+class ActionSerializer(serializers.Serializer):
+    """One moderator action; which of the optional fields it needs depends on ``action``."""
+
+    action = ModerationActionField()
+    reason = serializers.CharField(
+        max_length=REASON_MAX, help_text="Why: it goes in the audit log. Required."
+    )
+    message = serializers.IntegerField(min_value=1, required=False)
+    member = serializers.IntegerField(min_value=1, required=False)
+    room = serializers.IntegerField(min_value=1, required=False)
+    group = serializers.IntegerField(min_value=1, required=False)
+    minutes = serializers.IntegerField(min_value=1, max_value=MUTE_MINUTES_MAX, required=False)
+    seconds = serializers.IntegerField(min_value=0, max_value=SLOW_MODE_MAX, required=False)
+    item = serializers.IntegerField(min_value=1, required=False, help_text="A queue item.")
+    sanction = serializers.IntegerField(min_value=1, required=False)
+    status = ResolveStatusField(required=False)
+
+    def validate(self, attrs):
+        action = attrs["action"]
+        missing = {
+            name: [_("Required for %(action)s.") % {"action": action}]
+            for name in ACTION_FIELDS[action]
+            if name not in attrs
+        }
+        if action in SCOPED_ACTIONS and ("room" in attrs) == ("group" in attrs):
+            missing["room"] = [_("Give a room or a group, not both.")]
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+class AuditQuerySerializer(serializers.Serializer):
+    actor = serializers.IntegerField(min_value=1, required=False)
+    action = serializers.CharField(max_length=40, required=False)
+    target_type = serializers.CharField(max_length=20, required=False)
+    room = serializers.IntegerField(min_value=1, required=False)
+    group = serializers.IntegerField(min_value=1, required=False)
+    since = serializers.DateTimeField(required=False, help_text="From this moment, inclusive.")
+    until = serializers.DateTimeField(required=False, help_text="Before this moment.")
+    before_id = serializers.IntegerField(min_value=1, required=False, help_text="Cursor.")
+    limit = serializers.IntegerField(
+        min_value=1, max_value=PAGE_LIMIT_MAX, required=False, default=PAGE_LIMIT
+    )
+
+    def validate(self, attrs):
+        if "since" in attrs and "until" in attrs and attrs["since"] >= attrs["until"]:
+            raise serializers.ValidationError({"until": [_("Give a moment after `since`.")]})
+        return attrs
+
+
+class AfterQuerySerializer(serializers.Serializer):
+    after = serializers.IntegerField(min_value=0, required=False, help_text="Cursor: an id.")
+
+
+class WordRuleSerializer(serializers.ModelSerializer):
+    """A word rule as staff see it; the pattern is checked again by the service."""
+
+    action = WordRuleActionField()
+
+    class Meta:
+        model = WordRule
+        fields = ["id", "pattern", "is_regex", "language", "category", "action", "is_active"]
+        read_only_fields = ["id"]
+        # The service answers a duplicate with 409, the one place that knows.
+        validators = []
+
+
+class MunicipalityCodeOnlyField(MunicipalityCodeField):
+    """The code both ways, as everywhere in the API."""
+
+    def to_representation(self, obj) -> str:
+        return obj.code
+
+
+class CrisisContactSerializer(serializers.ModelSerializer):
+    municipality = MunicipalityCodeOnlyField(
+        required=False, allow_null=True, help_text="Four-digit code; null for national lines."
+    )
+    situations = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=[WordRule.Category.CRISIS_SELF, WordRule.Category.CRISIS_OTHER]
+        ),
+        required=False,
+        max_length=2,
+        help_text="Empty for every crisis.",
+    )
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+    class Meta:
+        model = CrisisContact
+        fields = [
+            "id",
+            "name",
+            "phone",
+            "url",
+            "hours",
+            "audience",
+            "situations",
+            "municipality",
+            "on_call",
+            "order",
+            "is_active",
+        ]
+        read_only_fields = ["id"]
+
+
+# --- payloads -----------------------------------------------------------------------------
+
+
+class ReportResultSerializer(serializers.Serializer):
+    reported = serializers.BooleanField()
+
+
+class QueueRoomSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class QueueItemSerializer(serializers.Serializer):
+    """Never who reported: only how many and why."""
+
+    id = serializers.IntegerField()
+    status = QueueStatusField()
+    priority = serializers.ChoiceField(choices=QueueItem.Priority.choices)
+    source = serializers.ChoiceField(choices=QueueItem.Source.choices)
+    count = serializers.IntegerField(help_text="How many members reported it.")
+    reasons = serializers.ListField(child=serializers.CharField())
+    rule = serializers.CharField(help_text="What a rule caught, if a rule queued it.")
+    auto_hidden = serializers.BooleanField()
+    room = QueueRoomSerializer()
+    message = MessageSerializer()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class QueuePageSerializer(serializers.Serializer):
+    results = QueueItemSerializer(many=True)
+    next = _next_field()
+
+
+class ReportedItemSerializer(serializers.Serializer):
+    queue_item = serializers.IntegerField()
+    room = serializers.CharField()
+    count = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    status = QueueStatusField()
+    created_at = serializers.DateTimeField()
+
+
+class SanctionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Sanction.Kind.choices)
+    room = serializers.IntegerField(allow_null=True)
+    group = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+    lifted_at = serializers.DateTimeField(allow_null=True)
+
+
+class MemberHistorySerializer(serializers.Serializer):
+    reports = ReportedItemSerializer(many=True, help_text="Their reported messages, newest first.")
+    sanctions = SanctionSerializer(many=True)
+
+
+class QueueDetailSerializer(serializers.Serializer):
+    item = QueueItemSerializer()
+    context = MessageSerializer(many=True, help_text="The messages around it, held ones too.")
+    history = MemberHistorySerializer(help_text="The author's history.")
+
+
+class RoomStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    is_locked = serializers.BooleanField()
+    slow_mode_seconds = serializers.IntegerField()
+    pinned_message = serializers.IntegerField(allow_null=True)
+
+
+class ActionResultSerializer(serializers.Serializer):
+    action = ModerationActionField()
+    ok = serializers.BooleanField()
+    message = MessageSerializer(required=False, help_text="After message actions.")
+    sanction = SanctionSerializer(required=False, help_text="After member actions.")
+    room = RoomStateSerializer(required=False, help_text="After room actions and pins.")
+    item = QueueItemSerializer(required=False, help_text="After resolve.")
+
+
+class AuditEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor = AuthorSerializer(allow_null=True, help_text="Null when an automatic rule acted.")
+    action = serializers.CharField()
+    target_type = serializers.CharField()
+    target_id = serializers.CharField()
+    reason = serializers.CharField()
+    details = serializers.DictField()
+    room = serializers.IntegerField(allow_null=True)
+    group = serializers.IntegerField(allow_null=True)
+
+
+class AuditPageSerializer(serializers.Serializer):
+    results = AuditEntrySerializer(many=True)
+    next = _next_field()
+
+
+class WordRuleListSerializer(serializers.Serializer):
+    results = WordRuleSerializer(many=True)
+    next = _next_field()
+
+
+class CrisisContactListSerializer(serializers.Serializer):
+    results = CrisisContactSerializer(many=True)
+    next = _next_field()

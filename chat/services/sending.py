@@ -1,4 +1,4 @@
-"""Every state change of chat. Each re-checks the policy and broadcasts after commit."""
+"""Posting: seq under the room row lock, idempotent retries, rate limits, rule screening."""
 
 import time
 from dataclasses import dataclass
@@ -10,18 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import broadcast, policies, selectors
-from chat.models import BODY_MAX_LENGTH, EMOJI, Message, MutedMember, Reaction, ReadState, Room
+from chat.models import BODY_MAX_LENGTH, Message, Room
 from community.errors import (
     Code,
     Conflict,
     Forbidden,
     Invalid,
-    NotFound,
     RateLimited,
     RuleBroken,
     TooLarge,
 )
-from community.models import User
 from groups import selectors as group_selectors
 from moderation import screening
 from moderation import selectors as moderation_selectors
@@ -246,190 +244,3 @@ def _can_reply_to(user, room: Room, reply_to_id) -> bool:
     return (
         selectors.visible_messages(viewer=viewer, room_id=room.pk).filter(pk=reply_to_id).exists()
     )
-
-
-def _own_message(*, user, message_id) -> Message:
-    """The person's own message, still inside the edit window; else a refusal."""
-    message = (
-        Message.objects.select_for_update(of=("self",))
-        .select_related("author", "room")
-        .filter(pk=message_id)
-        .first()
-        if isinstance(message_id, int)
-        else None
-    )
-    if message is None:
-        raise NotFound()
-    room = policies.room_for_user(user=user, room_id=message.room_id)
-    viewer = selectors.viewer_for(user=user, room=room)
-    if (
-        not selectors.visible_messages(viewer=viewer, room_id=room.pk)
-        .filter(pk=message.pk)
-        .exists()
-    ):
-        raise NotFound()
-    if not policies.can_change_message(user=user, message=message):
-        raise Forbidden(_("You can change your own messages for 15 minutes after sending."))
-    return message
-
-
-def _broadcast_updated(message: Message) -> None:
-    payload = selectors.message_for_broadcast(message.pk)
-    reactors = sorted({u for r in payload["reactions"] for u in r["users"]})
-    audience = (
-        broadcast.AUTHOR_AND_MODERATORS
-        if message.state in (Message.State.HELD, Message.State.HIDDEN)
-        else broadcast.EVERYONE
-    )
-    broadcast.to_room(
-        message.room_id,
-        {"type": "message.updated", "message": payload},
-        author_id=message.author_id,
-        audience=audience,
-        reactors=reactors,
-    )
-
-
-@transaction.atomic
-def message_edit(*, user, message_id, body) -> dict:
-    body = _clean_body(body)
-    message = _own_message(user=user, message_id=message_id)
-    message.body = body
-    message.edited_at = timezone.now()
-    message.save(update_fields=["body", "edited_at"])
-    _broadcast_updated(message)
-    return selectors.message_for_broadcast(message.pk)
-
-
-@transaction.atomic
-def message_delete(*, user, message_id) -> dict:
-    """The author's soft delete: the text is removed, the place in the room stays."""
-    message = _own_message(user=user, message_id=message_id)
-    message.state = Message.State.DELETED
-    message.body = ""
-    message.edited_at = timezone.now()
-    message.save(update_fields=["state", "body", "edited_at"])
-    message.reactions.all().delete()
-    _broadcast_updated(message)
-    return selectors.message_for_broadcast(message.pk)
-
-
-def _reactable(*, user, message_id, emoji) -> Message:
-    if emoji not in EMOJI:
-        raise Invalid(
-            fields={"emoji": [_("Choose one of %(emoji)s.") % {"emoji": " ".join(EMOJI)}]}
-        )
-    message = Message.objects.filter(pk=message_id).first() if isinstance(message_id, int) else None
-    if message is None:
-        raise NotFound()
-    room = policies.room_for_user(user=user, room_id=message.room_id)
-    viewer = selectors.viewer_for(user=user, room=room)
-    visible = selectors.visible_messages(viewer=viewer, room_id=room.pk)
-    if not visible.filter(pk=message.pk, state=Message.State.VISIBLE).exists():
-        raise NotFound()
-    return message
-
-
-@transaction.atomic
-def reaction_add(*, user, message_id, emoji) -> dict:
-    message = _reactable(user=user, message_id=message_id, emoji=emoji)
-    _reaction, created = Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)
-    if created:
-        _broadcast_updated(message)
-    return selectors.message_for_broadcast(message.pk)
-
-
-@transaction.atomic
-def reaction_remove(*, user, message_id, emoji) -> dict:
-    message = _reactable(user=user, message_id=message_id, emoji=emoji)
-    deleted, _detail = Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()
-    if deleted:
-        _broadcast_updated(message)
-    return selectors.message_for_broadcast(message.pk)
-
-
-@transaction.atomic
-def read_mark(*, user, room_id, seq) -> int:
-    """Move my read position forward (never back); tell my tabs, and the room unless hidden."""
-    room = policies.room_for_user(user=user, room_id=room_id)
-    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq <= room.last_seq:
-        raise Invalid(fields={"seq": [_("Give a message number in this room.")]})
-    state, _created = ReadState.objects.select_for_update().get_or_create(user=user, room=room)
-    if seq <= state.last_read_seq:
-        return state.last_read_seq
-    state.last_read_seq = seq
-    state.save(update_fields=["last_read_seq"])
-    frame = {
-        "type": "read.updated",
-        "room": room.pk,
-        "user": {"id": user.pk, "display_name": user.display_name},
-        "seq": seq,
-    }
-    broadcast.to_user(user.pk, frame)
-    if not user.hide_read_position:
-        broadcast.to_room(room.pk, frame, author_id=user.pk, skip_author=True)
-    return seq
-
-
-TYPING_EVERY_SECONDS = 3
-
-
-def typing_signal(*, user, room_id: int) -> bool:
-    """Tell a room someone is typing: never stored, at most once per 3 s per person and room."""
-    if user.hide_typing:
-        return False
-    if not cache.add(f"chat:typing:{user.pk}:{room_id}", 1, timeout=TYPING_EVERY_SECONDS):
-        return False
-    frame = {
-        "type": "typing",
-        "room": room_id,
-        "user": {"id": user.pk, "display_name": user.display_name},
-    }
-    broadcast.to_room(room_id, frame, author_id=user.pk, skip_author=True, ephemeral=True)
-    return True
-
-
-@transaction.atomic
-def member_mute(*, user, muted_id) -> MutedMember:
-    target = (
-        User.objects.filter(pk=muted_id, is_active=True).first()
-        if isinstance(muted_id, int)
-        else None
-    )
-    if target is None:
-        raise NotFound()
-    if target.pk == user.pk:
-        raise Invalid(fields={"user": [_("You cannot mute yourself.")]})
-    mute, _created = MutedMember.objects.get_or_create(user=user, muted=target)
-    broadcast.to_user_control(user.pk, "mutes")
-    return mute
-
-
-@transaction.atomic
-def member_unmute(*, user, muted_id) -> None:
-    deleted, _detail = MutedMember.objects.filter(user=user, muted_id=muted_id).delete()
-    if not deleted:
-        raise NotFound()
-    broadcast.to_user_control(user.pk, "mutes")
-
-
-@transaction.atomic
-def privacy_update(
-    *, user, hide_typing: bool | None = None, hide_read_position: bool | None = None
-):
-    if hide_typing is not None:
-        user.hide_typing = hide_typing
-    if hide_read_position is not None:
-        user.hide_read_position = hide_read_position
-    user.save(update_fields=["hide_typing", "hide_read_position"])
-    return user
-
-
-@transaction.atomic
-def room_create(
-    *, name: str, slug: str, topic: str = "", kind: str = Room.Kind.TOPIC, group=None
-) -> Room:
-    room = Room(name=name, slug=slug, topic=topic, kind=kind, group=group)
-    room.full_clean()
-    room.save()
-    return room

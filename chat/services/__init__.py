@@ -1,0 +1,26 @@
+"""Every state change of chat. Each re-checks the policy and broadcasts after commit."""
+
+from chat.services.members import member_mute, member_unmute, privacy_update
+from chat.services.messages import message_delete, message_edit
+from chat.services.reactions import reaction_add, reaction_remove
+from chat.services.reads import TYPING_EVERY_SECONDS, read_mark, typing_signal
+from chat.services.rooms import room_create
+from chat.services.sending import CLIENT_ID_MAX, Sent, meetup_card_post, message_send
+
+__all__ = [
+    "CLIENT_ID_MAX",
+    "TYPING_EVERY_SECONDS",
+    "Sent",
+    "meetup_card_post",
+    "member_mute",
+    "member_unmute",
+    "message_delete",
+    "message_edit",
+    "message_send",
+    "privacy_update",
+    "reaction_add",
+    "reaction_remove",
+    "read_mark",
+    "room_create",
+    "typing_signal",
+]

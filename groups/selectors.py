@@ -35,8 +35,8 @@ def meetup_summary(meetup: Meetup) -> dict:
         "group": meetup.group_id,
         "title": meetup.title,
         "kind": meetup.kind,
-        "starts_at": meetup.starts_at.isoformat(),
-        "ends_at": meetup.ends_at.isoformat(),
+        "starts_at": timezone.localtime(meetup.starts_at).isoformat(),
+        "ends_at": timezone.localtime(meetup.ends_at).isoformat(),
         "venue_name": meetup.venue_name,
         "status": meetup.status,
         "url": f"/traffar/{meetup.pk}/",
@@ -119,7 +119,9 @@ def meetup_list(*, user, group_id=None, municipality=None, mine=False, limit=50)
     if municipality is not None:
         meetups = meetups.filter(Q(group__municipality=municipality) | Q(group__municipality=None))
     if mine:
-        meetups = meetups.filter(rsvps__user=user).exclude(rsvps__status=Rsvp.Status.NOT_GOING)
+        meetups = meetups.filter(  # one join: someone else's "not going" must not hide it
+            rsvps__user=user, rsvps__status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED]
+        )
     items = list(meetups[:limit])
     home = getattr(user, "municipality_id", None)
     if home:

@@ -32,7 +32,6 @@ INVALID = OpenApiResponse(description="invalid: see `fields`")
 FORBIDDEN = OpenApiResponse(description="forbidden: not a moderator (or coordinator) here")
 NOT_FOUND = OpenApiResponse(description="not_found: missing or not yours to moderate")
 CONFLICT = OpenApiResponse(description="conflict, with the reason in `detail`")
-NOT_ALLOWED = OpenApiResponse(description="The audit log is append-only.")
 
 
 def _valid(serializer_class, data, **kwargs) -> dict:
@@ -129,7 +128,9 @@ class QueueItemView(APIView):
             {
                 "item": selectors.queue_item_payload(item),
                 "context": selectors.message_context(message=item.message),
-                "history": selectors.member_history(user_id=item.message.author_id),
+                "history": selectors.member_history(
+                    user_id=item.message.author_id, viewer=request.user
+                ),
             }
         )
 
@@ -140,7 +141,7 @@ class MemberHistoryView(APIView):
         _require(policies.can_see_queue(request.user))
         if not User.objects.filter(pk=user_id).exists():
             raise NotFound()
-        return Response(selectors.member_history(user_id=user_id))
+        return Response(selectors.member_history(user_id=user_id, viewer=request.user))
 
 
 # --- actions ------------------------------------------------------------------------------

@@ -72,14 +72,18 @@ def message_context(*, message: Message) -> list[dict]:
     return chat_selectors.message_payloads(list(around.order_by("seq")))
 
 
-def member_history(*, user_id: int) -> dict:
-    """Reports against a member's messages and their sanctions: never who reported."""
-    reported = (
-        QueueItem.objects.filter(message__author_id=user_id)
-        .select_related("room")
-        .order_by("-created_at")[:20]
-    )
-    sanctions = Sanction.objects.filter(user_id=user_id).order_by("-starts_at")[:20]
+def member_history(*, user_id: int, viewer=None) -> dict:
+    """Reports against a member's messages and their sanctions: never who reported.
+
+    A group's leaders see only what happened in their groups; platform staff see all."""
+    reported = QueueItem.objects.filter(message__author_id=user_id).select_related("room")
+    sanctions = Sanction.objects.filter(user_id=user_id)
+    group_ids = policies.moderated_group_ids(viewer) if viewer is not None else None
+    if group_ids is not None:
+        reported = reported.filter(room__group_id__in=group_ids)
+        sanctions = sanctions.filter(Q(group_id__in=group_ids) | Q(room__group_id__in=group_ids))
+    reported = reported.order_by("-created_at")[:20]
+    sanctions = sanctions.order_by("-starts_at")[:20]
     return {
         "reports": [
             {

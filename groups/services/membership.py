@@ -12,7 +12,7 @@ from chat import broadcast
 from chat import services as chat_services
 from chat.models import Room
 from community import services as community_services
-from community.errors import Forbidden, Invalid, NotFound
+from community.errors import Conflict, Forbidden, Invalid, NotFound
 from groups import policies
 from groups.models import Invitation, JoinRequest, Membership, PeerGroup, Rsvp, Theme
 from groups.services import rsvps
@@ -165,6 +165,9 @@ def join_request_decide(*, user, request_id, approve: bool, message: str = "") -
     if request is None or not policies.can_manage_group(user=user, group=request.group):
         raise NotFound()
     if request.status != JoinRequest.Status.PENDING:
+        decided = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+        if request.status != decided:
+            raise Conflict(_("This request has already been answered."))
         return request
     group = _locked_group(request.group_id)
     if approve:
@@ -194,7 +197,7 @@ def join_request_decide(*, user, request_id, approve: bool, message: str = "") -
 def invitation_create(*, user, group_id, days: int = 7) -> Invitation:
     group = policies.group_for_user(user=user, group_id=group_id)
     if not policies.can_manage_group(user=user, group=group):
-        raise Forbidden()
+        raise NotFound()
     if not 1 <= days <= INVITATION_DAYS_MAX:
         raise Invalid(fields={"days": [_("Between 1 and 60 days.")]})
     return Invitation.objects.create(

@@ -154,7 +154,8 @@ def checkin(*, user, meetup_id, rsvp_id=None, code: str | None = None) -> Rsvp:
     else:
         rsvp = going.filter(pk=rsvp_id).first()
     if rsvp is None:
-        raise Invalid(fields={"code": [_("No one going to this meetup has that code.")]})
+        field = "code" if code is not None else "rsvp"
+        raise Invalid(fields={field: [_("No one going to this meetup has that code.")]})
     if rsvp.checked_in_at is None:
         rsvp.checked_in_at = timezone.now()
         rsvp.save(update_fields=["checked_in_at"])

@@ -257,3 +257,210 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Find support: staffed hours, the support directory, knowledge, talk requests ---------
+
+
+def theme_choices():
+    """The carers' keywords, shared with peer groups (``groups.models.Theme``).
+
+    A callable, so this module need not import ``groups.models``, which imports it.
+    """
+    from groups.models import Theme
+
+    return Theme.choices
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class StaffedHours(models.Model):
+    """One stretch of a weekday when an organisation's staff answer, in Stockholm time."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("staffed hours")
+        verbose_name_plural = _("staffed hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="staffed_hours_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__lte=6), name="staffed_hours_weekday"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.weekday} {self.opens}–{self.closes}"
+
+
+class SupportEntry(models.Model):
+    """One place to turn to in the support directory ("Hitta stöd")."""
+
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="support_entries",
+    )
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=theme_choices)
+    extra_categories = models.JSONField(_("other categories"), default=list, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("youngest age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("oldest age"), null=True, blank=True)
+    cares_for = models.JSONField(
+        _("for those who care for"), default=list, blank=True, help_text=_("Empty: everyone.")
+    )
+    situations = models.JSONField(
+        _("situations"), default=list, blank=True, help_text=_("Empty: every situation.")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the whole country."),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    is_municipal_service = models.BooleanField(_("a municipal service"), default=False)
+    how_to_apply = models.TextField(_("how to apply"), blank=True)
+    is_crisis_line = models.BooleanField(
+        _("crisis line"), default=False, help_text=_("Always shown, whatever the answers.")
+    )
+    last_checked_at = models.DateField(_("last checked"), default=timezone.localdate)
+    verify_before_production = models.BooleanField(_("verify before production"), default=False)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_by = models.ForeignKey(
+        "community.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("support entry")
+        verbose_name_plural = _("support entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True)
+                | models.Q(max_age__isnull=True)
+                | models.Q(min_age__lte=models.F("max_age")),
+                name="support_entry_age_band_order",
+            )
+        ]
+        indexes = [models.Index(fields=["is_published", "category"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Article(models.Model):
+    """A short knowledge article (kunskap), written in Markdown and shown sanitised."""
+
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body_markdown = models.TextField(_("text (Markdown)"))
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    author = models.ForeignKey(
+        "community.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    meetups = models.ManyToManyField(
+        "groups.Meetup",
+        verbose_name=_("lecture meetups"),
+        blank=True,
+        related_name="articles",
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TalkRequest(models.Model):
+    """A member asks the carer-support staff of a municipality for a conversation."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("By phone")
+        VIDEO = "video", _("By video")
+        IN_PERSON = "in_person", _("In person")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        BOOKED = "booked", _("Booked")
+        CLOSED = "closed", _("Closed")
+
+    user = models.ForeignKey(
+        "community.User", on_delete=models.CASCADE, related_name="talk_requests"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("how"), max_length=10, choices=Channel.choices)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    preferred_times = models.CharField(_("times that suit you"), max_length=500)
+    topic = models.TextField(_("what it is about"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    internal_note = models.TextField(_("internal note"), max_length=2000, blank=True)
+    handled_by = models.ForeignKey(
+        "community.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("talk request")
+        verbose_name_plural = _("talk requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=~models.Q(status="closed"),
+                name="one_open_talk_request_per_user",
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "status"])]
+
+    def __str__(self) -> str:
+        return f"talk request {self.pk} ({self.status})"

@@ -4,10 +4,14 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontend.health import healthz
+from groups.urls import feed_urlpatterns
 
 api_v1 = [
     path("", include("community.urls")),
     path("", include("chat.urls")),
+    path("", include("groups.urls")),
+    path("", include("community.support.urls")),
+    path("", include("moderation.urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +19,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("", include((feed_urlpatterns, "groups-feed"))),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

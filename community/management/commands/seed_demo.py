@@ -4,6 +4,7 @@ from django.db import transaction
 
 from chat import demo as chat_demo
 from community import demo
+from community.support import demo as support_demo
 from groups import demo as groups_demo
 
 
@@ -17,8 +18,13 @@ class Command(BaseCommand):
             users = demo.seed()
             rooms = chat_demo.seed()
             groups = groups_demo.seed()
+            support = support_demo.seed()
         self.stdout.write(f"Rooms: {', '.join(room.name for room in rooms)}")
         self.stdout.write(f"Groups: {', '.join(group.name for group in groups)}")
+        self.stdout.write(
+            f"Support: {len(support['entries'])} directory entries, "
+            f"{len(support['articles'])} articles (verify before production)"
+        )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
         for user in users:
             self.stdout.write(

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from community.support import api
+
+urlpatterns = [
+    path("organisations/", api.OrganisationListView.as_view(), name="organisations"),
+    path(
+        "organisations/<int:organisation_id>/",
+        api.OrganisationDetailView.as_view(),
+        name="organisation-detail",
+    ),
+    path("support/entries/", api.EntryListView.as_view(), name="support-entries"),
+    path(
+        "support/entries/<int:entry_id>/",
+        api.EntryDetailView.as_view(),
+        name="support-entry-detail",
+    ),
+    path("finder/", api.FinderView.as_view(), name="finder"),
+    path("finder/save/", api.FinderSaveView.as_view(), name="finder-save"),
+    path("talk-requests/", api.TalkRequestListView.as_view(), name="talk-requests"),
+    path(
+        "talk-requests/<int:request_id>/",
+        api.TalkRequestDetailView.as_view(),
+        name="talk-request-detail",
+    ),
+    path("articles/", api.ArticleListView.as_view(), name="articles"),
+    path("articles/<slug:slug>/", api.ArticleDetailView.as_view(), name="article-detail"),
+]

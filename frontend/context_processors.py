@@ -1,6 +1,9 @@
+from functools import partial
+
 from django.conf import settings
 
 from community import policies
+from moderation.policies import can_see_queue
 
 
 def site(request):
@@ -9,4 +12,6 @@ def site(request):
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
         "is_moderator": policies.is_moderator(user),
         "is_coordinator": policies.is_coordinator(user),
+        # Called only where a template asks (the navigation): one query for group leaders.
+        "can_moderate": partial(can_see_queue, user),
     }

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from frontend import views
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("villkor/", views.terms, name="terms"),
     path("rum/", views.rooms, name="rooms"),
     path("rum/<int:room_id>/", views.room, name="room"),
+    path("", include("frontend.group_urls")),
+    path("", include("frontend.support_urls")),
+    path("", include("frontend.moderation_urls")),
 ]

@@ -7,16 +7,22 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chat import policies as chat_policies
 from chat import selectors as chat_selectors
-from chat.models import EMOJI
+from chat.models import EMOJI, Message
 from community import legal, selectors, services
 from community.errors import NotFound
 from community.forms import ProfileForm
 from community.models import CaresFor, SituationTag
+from frontend.moderation_forms import REPORT_REASONS
+from frontend.moderation_views import contacts_with_tel
+from groups import selectors as group_selectors
+from moderation import policies as moderation_policies
+from moderation import selectors as moderation_selectors
 
 
 def _wants_json(request) -> bool:
@@ -95,7 +101,13 @@ def profile(request):
 def rooms(request):
     """The rooms I can see, with unread counts and the last message."""
     rooms = chat_selectors.room_list_for_user(user=request.user)
+    rooms = [{**r, "next_meetup": _meetup_time(r["next_meetup"])} for r in rooms]
     return render(request, "frontend/chat/rooms.html", {"rooms": rooms})
+
+
+def _meetup_time(meetup: dict | None) -> dict | None:
+    """The meetup summary with its start as a datetime, for the |date filter."""
+    return {**meetup, "starts_at": parse_datetime(meetup["starts_at"])} if meetup else None
 
 
 @require_GET
@@ -106,11 +118,22 @@ def room(request, room_id: int):
         chat_room = chat_policies.room_for_user(user=request.user, room_id=room_id)
     except NotFound:
         raise Http404 from None
+    on_duty = moderation_selectors.someone_on_duty(room=chat_room)
+    pinned = chat_room.pinned_message
     context = {
         "room": chat_room,
         "can_post": chat_policies.can_post(user=request.user, room=chat_room),
+        "can_moderate": moderation_policies.can_moderate_room(user=request.user, room=chat_room),
         "last_read_seq": chat_selectors.last_read_seq(user=request.user, room_id=chat_room.pk),
         "emoji": EMOJI,
         "ws_path": "/ws/",
+        "report_reasons": [{"value": v, "label": str(label)} for v, label in REPORT_REASONS],
+        "pinned": pinned if pinned and pinned.state == Message.State.VISIBLE else None,
+        "next_meetup": _meetup_time(
+            group_selectors.next_meetup_summary(group_id=chat_room.group_id)
+            if chat_room.group_id
+            else None
+        ),
+        "on_call": None if on_duty else contacts_with_tel(moderation_selectors.on_call_contacts()),
     }
     return render(request, "frontend/chat/room.html", context)

@@ -20,6 +20,16 @@ CHROMIUM_ARGS = [
 NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Search</title><h1>Search</h1></html>"
 
 
+def _fresh_after_fork() -> None:
+    """The forked server inherits asgiref's one-thread executor without its thread (threads
+    do not survive a fork): consumers' database calls would wait forever. Give it a new one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
+
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+
+
 @pytest.fixture(scope="session")
 def live_server_url(django_db_setup, django_db_blocker):
     """daphne serving ``asgi.application`` (static files included) on a free port."""
@@ -34,7 +44,7 @@ def live_server_url(django_db_setup, django_db_blocker):
     get_application = partial(make_application, static_wrapper=ASGIStaticFilesHandler)
     # The server is forked: it inherits the test database settings and, with no open
     # connection to share, opens its own.
-    server = DaphneProcess("localhost", get_application)
+    server = DaphneProcess("localhost", get_application, setup=_fresh_after_fork)
     with django_db_blocker.unblock():  # the forked server keeps database access
         connections.close_all()
         server.start()

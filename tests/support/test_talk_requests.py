@@ -105,7 +105,7 @@ def test_a_member_without_a_municipality_is_asked_to_choose_one(client_for, memb
     response = client_for(member).post(LIST, {"channel": "video", "preferred_times": "Kvällar"})
 
     assert response.status_code == 400
-    assert response.json()["fields"] == {"municipality": ["Choose your municipality."]}
+    assert response.json()["fields"] == {"municipality": ["Välj din kommun."]}
     assert TalkRequest.objects.count() == 0
 
 

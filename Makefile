@@ -22,6 +22,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+$(VENV)/.bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@ $(VENV)/.dev $(VENV)/.runtime
+
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -39,6 +43,11 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Needs PostgreSQL and Redis on 127.0.0.1 (BENCH_DATABASE_URL, BENCH_REDIS_URL);
+# BENCH_ARGS="--help" lists the knobs. Results land in bench/results/.
+bench: $(VENV)/.bench
+	BENCH_DAPHNE_FLAGS="$(DAPHNE_FLAGS)" $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Needs GNU gettext (xgettext, msgfmt); the compiled .mo files are committed.
 messages: $(VENV)/.dev

@@ -61,6 +61,8 @@ class Phase:
     lag: list = field(default_factory=list)  # ns, how late the generator sent
     send_failures: int = 0
     errors: Counter = field(default_factory=Counter)
+    measured: list = field(default_factory=list)  # its Message objects
+    outcome: dict | None = None
 
     def result(self) -> dict:
         lost = max(0, self.expected - self.received)
@@ -108,21 +110,23 @@ class Client:
         self.subscribed_frame = None
         self.alive = False
 
-    async def open(self, url: str, timeout: float, after_seq: int = 0) -> None:
+    async def open(self, url: str, open_timeout: float, after_seq: int = 0) -> None:
         self.ws = await connect(
             url,
             additional_headers={"Authorization": f"Token {self.user['token']}"},
             compression=None,
             ping_interval=None,
-            open_timeout=timeout,
+            open_timeout=open_timeout,
             close_timeout=1,
             max_size=2**23,
             max_queue=None,
         )
         self.alive = True
         self.reader = asyncio.create_task(self._read())
-        await self.ws.send(json.dumps({"type": "subscribe", "room": self.room, "after_seq": after_seq}))
-        await asyncio.wait_for(self.subscribed.wait(), timeout)
+        await self.ws.send(
+            json.dumps({"type": "subscribe", "room": self.room, "after_seq": after_seq})
+        )
+        await asyncio.wait_for(self.subscribed.wait(), open_timeout)
 
     async def _read(self) -> None:
         try:
@@ -157,6 +161,8 @@ class Load:
         self.next_n = 0
         self.phase: Phase | None = None
         self.disconnects = 0
+        self.closed: list[Phase] = []
+        self.unacked: dict[int, int] = {}  # n -> send time, oldest first
         self.other_frames = Counter()
         self.last_frame_ns = time.perf_counter_ns()
 
@@ -178,7 +184,7 @@ class Load:
                 return
             message.received += 1
             phase = message.phase
-            if phase is not None:
+            if phase is not None and phase.outcome is None:
                 took = now - int(text[k + 1 : m])
                 phase.received += 1
                 phase.latencies.append(took)
@@ -190,8 +196,9 @@ class Load:
                 return
             j = i + len(f'"client_id":"{self.run_id}-')
             n = int(text[j : text.find('"', j)])
+            self.unacked.pop(n, None)
             message = self.messages.get(n)
-            if message is not None and message.phase is not None:
+            if message is not None and message.phase is not None and message.phase.outcome is None:
                 message.phase.acks.append(now - message.sent_ns)
         elif text.startswith('{"type":"presence"'):
             self.other_frames["presence"] += 1
@@ -215,11 +222,16 @@ class Load:
         count: int,
         *,
         senders_per_room: int = 0,
-        concurrency: int = 50,
-        timeout: float = 30.0,
+        concurrency: int = 20,
+        attempts: int = 3,
+        open_timeout: float = 30.0,
         deadline: float = 120.0,
     ) -> dict:
-        """Open ``count`` sockets round-robin over ``rooms`` (user i on socket i)."""
+        """Open ``count`` sockets round-robin over ``rooms`` (user i on socket i).
+
+        ``failed`` counts failed attempts (each socket gets ``attempts``); ``opened`` is
+        what is connected and subscribed in the end.
+        """
         started = time.perf_counter()
         new = [
             Client(self, len(self.clients) + i, users[i % len(users)], rooms[i % len(rooms)])
@@ -230,13 +242,16 @@ class Load:
 
         async def one(client: Client):
             async with gate:
-                try:
-                    await client.open(self.url, timeout)
-                except (OSError, TimeoutError, WebSocketException) as error:
-                    failures[type(error).__name__] += 1
-                    await client.close()
+                for _attempt in range(attempts):  # bounded: a real client retries too
+                    try:
+                        await client.open(self.url, open_timeout)
+                    except (OSError, TimeoutError, WebSocketException) as error:
+                        failures[type(error).__name__] += 1
+                        await client.close()
+                        client.subscribed.clear()
+                        continue
+                    self.room_size[client.room] += 1
                     return
-                self.room_size[client.room] += 1
 
         tasks = [asyncio.create_task(one(c)) for c in new]
         done, pending = await asyncio.wait(tasks, timeout=deadline)
@@ -255,18 +270,38 @@ class Load:
             "seconds": round(time.perf_counter() - started, 2),
         }
 
+    def behind_seconds(self) -> float:
+        """Age of the oldest send the server has not acknowledged yet (0 when none)."""
+        oldest = next(iter(self.unacked.values()), None)
+        return 0.0 if oldest is None else (time.perf_counter_ns() - oldest) / NS
+
     async def quiet(self, *, silence: float = 0.4, limit: float = 20.0) -> float:
-        """Wait until no frame has arrived for ``silence`` seconds (at most ``limit``)."""
+        """Wait until every send is acknowledged and no frame has arrived for ``silence``
+        seconds (at most ``limit``): the server has worked off what it was given."""
         started = time.perf_counter()
         while time.perf_counter() - started < limit:
-            if time.perf_counter_ns() - self.last_frame_ns > silence * NS:
+            if not self.unacked and time.perf_counter_ns() - self.last_frame_ns > silence * NS:
                 break
             await asyncio.sleep(0.05)
         return round(time.perf_counter() - started, 2)
 
-    async def close_all(self) -> None:
-        for client in self.clients:
+    def settle_accounts(self) -> None:
+        """After a quiet spell: what arrived after its phase's drain, and what never did."""
+        for phase in self.closed:
+            total = sum(min(m.received, m.expected) for m in phase.measured)
+            duplicates = sum(max(0, m.received - m.expected) for m in phase.measured)
+            phase.outcome["late"] = max(0, total - phase.outcome["deliveries_received"])
+            phase.outcome["never_arrived"] = max(0, phase.expected - total)
+            phase.outcome["duplicates"] = duplicates
+        self.closed.clear()
+        self.messages.clear()
+
+    async def close_all(self, *, batch: int = 0, pause: float = 0.0) -> None:
+        """Drop every socket; with ``batch``, that many at a time with a pause between."""
+        for i, client in enumerate(self.clients):
             await client.close()
+            if batch and (i + 1) % batch == 0:
+                await asyncio.sleep(pause)
         await asyncio.sleep(0)
         self.clients.clear()
         self.senders.clear()
@@ -274,9 +309,20 @@ class Load:
     # --- sending -----------------------------------------------------------------------
 
     async def run_phase(
-        self, name: str, rate: float, *, warmup: float, duration: float, drain: float
+        self,
+        name: str,
+        rate: float,
+        *,
+        warmup: float,
+        duration: float,
+        drain: float,
+        give_up_behind: float = 5.0,
     ) -> dict:
-        """Send at ``rate`` msg/s over all senders for warmup + duration, then drain."""
+        """Send at ``rate`` msg/s over all senders for warmup + duration, then drain.
+
+        Sending stops early once the server is ``give_up_behind`` seconds late with an
+        ack: it is overloaded, and more load would only lengthen the run.
+        """
         senders = [s for s in self.senders if s.alive]
         if not senders:
             raise RuntimeError("no live senders")
@@ -306,7 +352,9 @@ class Load:
                     phase if measured else None, client, self.room_size[client.room], now
                 )
                 self.messages[n] = message
+                self.unacked[n] = now
                 if measured:
+                    phase.measured.append(message)
                     phase.sent += 1
                     phase.expected += message.expected
                     phase.lag.append(max(0, now - target))
@@ -320,11 +368,21 @@ class Load:
                     phase.send_failures += 1
 
         tasks = [asyncio.create_task(sender(i, c)) for i, c in enumerate(senders)]
-        send_limit = warmup + duration + 10 + drain
-        done, pending = await asyncio.wait(tasks, timeout=send_limit)
-        for task in pending:
+        send_limit = time.perf_counter() + warmup + duration + 10
+        gave_up = False
+        while time.perf_counter() < send_limit:  # bounded in time
+            done, pending = await asyncio.wait(tasks, timeout=0.1)
+            if not pending:
+                break
+            if self.behind_seconds() > give_up_behind:
+                gave_up = True
+                break
+        for task in tasks:
             task.cancel()
         send_seconds = time.perf_counter() - wall0
+        measured_seconds = min(duration, max(1e-3, send_seconds - 0.05 - warmup))
+        if gave_up:
+            phase.duration = measured_seconds
         # Drain: wait (bounded) until every measured delivery arrived.
         drain_started = time.perf_counter()
         while time.perf_counter() - drain_started < drain:
@@ -332,12 +390,14 @@ class Load:
                 break
             await asyncio.sleep(0.02)
         self.phase = None
-        self.messages.clear()  # late arrivals count nowhere: they are loss
         result = phase.result()
+        phase.outcome = result  # later arrivals count as late, never in the figures
+        self.closed.append(phase)
         result["generator_cpu_percent"] = round(
             100 * (time.process_time() - cpu0) / max(1e-9, time.perf_counter() - wall0), 1
         )
         result["send_seconds"] = round(send_seconds, 2)
+        result["gave_up_overloaded"] = gave_up
         result["senders"] = len(senders)
         result["subscribers"] = sum(1 for c in self.clients if c.alive)
         return result

@@ -5,6 +5,7 @@ and on failure alike (``stop_all`` runs from ``finally`` and from signal handler
 """
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
+APP_ROOT = ROOT  # the checkout whose code the servers run (--app-root)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 _started: list["Process"] = []
@@ -37,6 +39,26 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    total = sum(fields[:8])
+    return (total - idle) / CLK_TCK, total / CLK_TCK
+
+
+def pids_named(names: tuple[str, ...]) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def pid_of(name: str) -> int | None:
     """The oldest process whose command name is ``name`` (e.g. redis-server), if any."""
     found = []
@@ -51,11 +73,14 @@ def pid_of(name: str) -> int | None:
 
 
 class Process:
-    def __init__(self, name: str, argv: list[str], *, env: dict, log: Path):
+    def __init__(
+        self, name: str, argv: list[str], *, env: dict, log: Path, cwd: Path | None = None
+    ):
         self.name = name
         self.argv = argv
         self.env = env
         self.log_path = log
+        self.cwd = cwd or APP_ROOT
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -67,7 +92,7 @@ class Process:
         log = self.log_path.open("w")
         self.proc = subprocess.Popen(  # noqa: S603 - our own argv
             self.argv,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -120,13 +145,14 @@ def stop_all() -> None:
 
 def daphne(name: str, port: int, *, settings: str, env: dict, log: Path) -> Process:
     env = {**env, "DJANGO_SETTINGS_MODULE": settings}
-    argv = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "asgi:application"]
+    flags = shlex.split(env.get("BENCH_DAPHNE_FLAGS", ""))  # `make bench`: those of `make run`
+    argv = [str(BIN / "daphne"), *flags, "-b", "127.0.0.1", "-p", str(port), "asgi:application"]
     return Process(name, argv, env=env, log=log)
 
 
 def ceiling(port: int, *, env: dict, log: Path) -> Process:
     argv = [str(BIN / "python"), str(ROOT / "bench" / "ceiling_server.py"), "--port", str(port)]
-    return Process("ceiling", argv, env=env, log=log)
+    return Process("ceiling", argv, env=env, log=log, cwd=ROOT)
 
 
 def py_spy(pid: int, *, seconds: int, out: Path, env: dict, log: Path) -> Process:
@@ -146,4 +172,4 @@ def py_spy(pid: int, *, seconds: int, out: Path, env: dict, log: Path) -> Proces
         "--output",
         str(out),
     ]
-    return Process("py-spy", argv, env=env, log=log)
+    return Process("py-spy", argv, env=env, log=log, cwd=ROOT)

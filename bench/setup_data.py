@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--rooms", type=int, default=10)
-    parser.add_argument("--idle-rooms", type=int, default=50)
+    parser.add_argument("--idle-rooms", type=int, default=200)
     parser.add_argument("--resume-messages", type=int, default=1000)
     args = parser.parse_args(argv)
     started = time.perf_counter()

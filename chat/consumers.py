@@ -27,13 +27,16 @@ class Subscription:
 
 
 @database_sync_to_async
-def _subscribe(user, room_id: int, after_seq: int):
+def _room_and_viewer(user, room_id: int):
     room = policies.room_for_user(user=user, room_id=room_id)
-    viewer = selectors.viewer_for(user=user, room=room)
-    backlog, has_more = selectors.message_page(
-        viewer=viewer, room_id=room.pk, after_seq=after_seq, limit=selectors.BACKLOG_LIMIT
+    return room, selectors.viewer_for(user=user, room=room)
+
+
+@database_sync_to_async
+def _backlog(viewer, room_id: int, after_seq: int):
+    return selectors.message_page(
+        viewer=viewer, room_id=room_id, after_seq=after_seq, limit=selectors.BACKLOG_LIMIT
     )
-    return room, viewer, backlog, has_more
 
 
 def moderation_groups(user) -> list[str]:
@@ -100,15 +103,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data='{"type":"pong"}')
 
     async def on_subscribe(self, frame):
-        room, viewer, backlog, has_more = await _subscribe(self.user, frame.room, frame.after_seq)
-        delivered = backlog[-1]["seq"] if backlog else frame.after_seq
+        room, viewer = await _room_and_viewer(self.user, frame.room)
+        # Join the room's group before reading the backlog: a message committed in between
+        # then arrives live as well, and the seq check below drops the copy.
         if room.pk not in self.rooms:
             await self.channel_layer.group_add(broadcast.room_group(room.pk), self.channel_name)
+        backlog, has_more = await _backlog(viewer, room.pk, frame.after_seq)
+        delivered = backlog[-1]["seq"] if backlog else frame.after_seq
         self.rooms[room.pk] = Subscription(viewer=viewer, delivered_seq=delivered)
         reply = {
             "type": "subscribed",
             "room": room.pk,
-            "last_seq": room.last_seq,
+            "last_seq": max(room.last_seq, delivered),
             "backlog": backlog,
             "has_more": has_more,
         }

@@ -44,21 +44,29 @@ def _clean_body(body) -> str:
     return body
 
 
-def _send_window_key(user_id: int) -> str:
-    window = settings.CHAT_SEND_WINDOW_SECONDS
-    return f"chat:send:{user_id}:{int(time.time() // window)}"
+def _send_window_key(user_id: int, index: int) -> str:
+    return f"chat:send:{user_id}:{index}"
 
 
 def _check_send_rate(user_id: int) -> None:
-    """New messages per person and window, across all their sockets (retries are free)."""
-    if cache.get(_send_window_key(user_id), 0) >= settings.CHAT_SEND_LIMIT:
-        window = settings.CHAT_SEND_WINDOW_SECONDS
-        raise RateLimited(retry_after=max(1, window - int(time.time() % window)))
+    """New messages per person over a sliding window, across all their sockets (retries
+    are free): this window's count plus the last window's, weighted by how much of it
+    still overlaps, so a burst across a window edge is still counted whole."""
+    window = settings.CHAT_SEND_WINDOW_SECONDS
+    now = time.time()
+    index = int(now // window)
+    keys = [_send_window_key(user_id, index), _send_window_key(user_id, index - 1)]
+    counts = cache.get_many(keys)
+    overlap = 1 - (now % window) / window
+    sent = counts.get(keys[0], 0) + counts.get(keys[1], 0) * overlap
+    if sent >= settings.CHAT_SEND_LIMIT:
+        raise RateLimited(retry_after=max(1, round(window - now % window)))
 
 
 def _count_send(user_id: int) -> None:
-    key = _send_window_key(user_id)
-    cache.add(key, 0, timeout=settings.CHAT_SEND_WINDOW_SECONDS * 2)
+    window = settings.CHAT_SEND_WINDOW_SECONDS
+    key = _send_window_key(user_id, int(time.time() // window))
+    cache.add(key, 0, timeout=window * 3)
     cache.incr(key)
 
 

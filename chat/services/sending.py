@@ -44,30 +44,25 @@ def _clean_body(body) -> str:
     return body
 
 
-def _send_window_key(user_id: int, index: int) -> str:
-    return f"chat:send:{user_id}:{index}"
+def _recent_sends(user_id: int, now: float) -> list[float]:
+    window = settings.CHAT_SEND_WINDOW_SECONDS
+    return [t for t in cache.get(f"chat:sends:{user_id}", []) if t > now - window]
 
 
 def _check_send_rate(user_id: int) -> None:
     """New messages per person over a sliding window, across all their sockets (retries
-    are free): this window's count plus the last window's, weighted by how much of it
-    still overlaps, so a burst across a window edge is still counted whole."""
-    window = settings.CHAT_SEND_WINDOW_SECONDS
+    are free). The times of the last accepted sends live in the cache."""
     now = time.time()
-    index = int(now // window)
-    keys = [_send_window_key(user_id, index), _send_window_key(user_id, index - 1)]
-    counts = cache.get_many(keys)
-    overlap = 1 - (now % window) / window
-    sent = counts.get(keys[0], 0) + counts.get(keys[1], 0) * overlap
-    if sent >= settings.CHAT_SEND_LIMIT:
-        raise RateLimited(retry_after=max(1, round(window - now % window)))
+    recent = _recent_sends(user_id, now)
+    if len(recent) >= settings.CHAT_SEND_LIMIT:
+        wait = recent[-settings.CHAT_SEND_LIMIT] + settings.CHAT_SEND_WINDOW_SECONDS - now
+        raise RateLimited(retry_after=max(1, round(wait)))
 
 
 def _count_send(user_id: int) -> None:
-    window = settings.CHAT_SEND_WINDOW_SECONDS
-    key = _send_window_key(user_id, int(time.time() // window))
-    cache.add(key, 0, timeout=window * 3)
-    cache.incr(key)
+    now = time.time()
+    recent = [*_recent_sends(user_id, now), now][-settings.CHAT_SEND_LIMIT :]
+    cache.set(f"chat:sends:{user_id}", recent, timeout=settings.CHAT_SEND_WINDOW_SECONDS)
 
 
 def _existing_send(*, user, client_id: str, room_id: int) -> Sent | None:

@@ -3,7 +3,7 @@
 import json
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -15,6 +15,10 @@ from community.errors import BredvidError, NotFound
 from moderation.broadcast import MODERATORS, moderators_of_group
 from moderation.policies import moderated_group_ids
 
+# A live message whose seq jumps ahead by at most this many is preceded by the ones the
+# layer has not brought yet (another process's broadcast overtaken, or one lost), read from
+# the database; a longer jump is left to the client's REST fill, as after a capped backlog.
+GAP_FILL_LIMIT = 50
 ABUSE_ERRORS = 10  # errors within ABUSE_WINDOW_SECONDS close the socket with 4429
 ABUSE_WINDOW_SECONDS = 60
 CLOSE_ABUSE = 4429
@@ -45,6 +49,13 @@ def moderation_groups(user) -> list[str]:
     if group_ids is None:
         return [MODERATORS]
     return [moderators_of_group(group_id) for group_id in sorted(group_ids)]
+
+
+@database_sync_to_async
+def _between(viewer, room_id: int, after_seq: int, before_seq: int):
+    return selectors.messages_between(
+        viewer=viewer, room_id=room_id, after_seq=after_seq, before_seq=before_seq
+    )
 
 
 @database_sync_to_async
@@ -110,6 +121,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(broadcast.room_group(room.pk), self.channel_name)
         backlog, has_more = await _backlog(viewer, room.pk, frame.after_seq)
         delivered = backlog[-1]["seq"] if backlog else frame.after_seq
+        if not has_more:
+            # everything up to the room's seq read above was committed before the backlog
+            # query, so what the backlog left out this reader may not see
+            delivered = max(delivered, room.last_seq)
         self.rooms[room.pk] = Subscription(viewer=viewer, delivered_seq=delivered)
         reply = {
             "type": "subscribed",
@@ -175,8 +190,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def room_frame(self, event):
         subscription = self.rooms.get(event["room"])
+        if subscription is None:
+            return
+        seq = event.get("seq")
+        if seq is not None:
+            # Every new message's frame carries its seq, also those this reader may not
+            # see, so a jump means a frame is late or lost, never that it was filtered.
+            if seq <= subscription.delivered_seq:
+                return  # already sent, in the backlog or a gap fill
+            if 0 < seq - subscription.delivered_seq - 1 <= GAP_FILL_LIMIT:
+                await self._fill_gap(event["room"], subscription, before_seq=seq)
+            subscription.delivered_seq = seq
         author = event.get("author")
-        if subscription is None or author in self.muted:
+        if author in self.muted:
             return
         if author == self.user.pk and event.get("skip_author"):
             return
@@ -186,11 +212,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             audience == broadcast.OTHERS and insider
         ):
             return
-        seq = event.get("seq")
-        if seq is not None:
-            if seq <= subscription.delivered_seq:
-                return  # already sent in the backlog
-            subscription.delivered_seq = seq
         if self.muted.intersection(event.get("reactors", ())):
             await self.send(text_data=broadcast.without_reactions_of(event, self.muted))
             return
@@ -209,6 +230,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.close(code=event["code"])
 
     # --- helpers -------------------------------------------------------------------------
+
+    async def _fill_gap(self, room_id: int, subscription: Subscription, *, before_seq: int):
+        """Send what was committed before ``before_seq`` but has not arrived, in seq order.
+
+        Broadcasts go out after each commit, so two processes posting at once can have
+        their frames overtake each other; a seq that arrived means every lower one is
+        already committed, so the database has them."""
+        viewer = replace(subscription.viewer, muted=self.muted)
+        for message in await _between(viewer, room_id, subscription.delivered_seq, before_seq):
+            await self.send(text_data=broadcast.dumps({"type": "message.new", "message": message}))
 
     async def _recheck_rooms(self):
         """Leave rooms this person may no longer read (and refresh what they may see)."""

@@ -70,6 +70,19 @@ def message_page(
     return message_payloads(page, muted=viewer.muted), has_more
 
 
+def messages_between(
+    *, viewer: Viewer, room_id: int, after_seq: int, before_seq: int
+) -> list[dict]:
+    """The messages this viewer may see with a seq strictly between two, oldest first."""
+    messages = (
+        visible_messages(viewer=viewer, room_id=room_id)
+        .select_related("author", "meetup")
+        .filter(seq__gt=after_seq, seq__lt=before_seq)
+        .order_by("seq")
+    )
+    return message_payloads(list(messages), muted=viewer.muted)
+
+
 def reactions_by_message(message_ids, *, muted=frozenset()) -> dict[int, list[dict]]:
     rows = Reaction.objects.filter(message_id__in=message_ids).values_list(
         "message_id", "emoji", "user_id"

@@ -3,13 +3,16 @@
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from chat import services
+from chat import broadcast, services
+from chat.consumers import GAP_FILL_LIMIT
 from chat.models import Message, Reaction, ReadState
 from tests.factories import MembershipFactory
 from tests.ws import (
+    drain,
     frames_until,
     latest,
     nothing_of_type,
@@ -114,6 +117,76 @@ async def test_resume_after_reconnect_gets_every_missed_message_once_in_order(
 
     assert [m["seq"] for m in resumed["backlog"]] == [2, 3, 4, 5, 6, 7]
     assert live["message"]["seq"] == 8
+    await socket.disconnect()
+
+
+@pytest.fixture
+def held_broadcasts(monkeypatch):
+    """Broadcasts kept back after their commits, to be let through the real layer later:
+    what happens when another process's frame overtakes one or a frame is lost."""
+    held = []
+    monkeypatch.setattr(broadcast, "_send", lambda group, event: held.append((group, event)))
+
+    async def release(*seqs):
+        by_seq = {event.get("seq"): (group, event) for group, event in held}
+        for seq in seqs:
+            group, event = by_seq[seq]
+            await get_channel_layer().group_send(group, event)
+
+    return release
+
+
+async def test_an_overtaken_broadcast_is_sent_in_seq_order_once(
+    member, other_member, topic_room, held_broadcasts
+):
+    socket = await open_socket(member)
+    await subscribe(socket, topic_room.pk)
+    for n in (1, 2):
+        await post(other_member, topic_room, f"nr {n}", f"o{n}")
+
+    await held_broadcasts(2, 1)  # the second commit's frame arrives first
+
+    frames = [f for f in await drain(socket) if "message" in f]
+    assert [(f["type"], f["message"]["seq"]) for f in frames] == [
+        ("message.new", 1),
+        ("message.new", 2),
+    ]
+    assert frames[0]["message"]["body"] == "nr 1"
+    await socket.disconnect()
+
+
+async def test_lost_broadcasts_are_filled_from_the_database_before_the_next(
+    member, other_member, moderator, topic_room, held_broadcasts
+):
+    await database_sync_to_async(services.member_mute)(user=member, muted_id=moderator.pk)
+    socket = await open_socket(member)
+    await subscribe(socket, topic_room.pk)
+    await post(other_member, topic_room, "borta 1", "l1")
+    await post(moderator, topic_room, "från en jag tystat", "l2")
+    await post(other_member, topic_room, "borta 3", "l3")
+    await post(other_member, topic_room, "fram", "l4")
+
+    await held_broadcasts(4)  # the frames of 1..3 never come
+
+    frames = [f for f in await drain(socket) if "message" in f]
+    assert [f["message"]["seq"] for f in frames] == [1, 3, 4]  # 2 is from a muted member
+    assert [f["message"]["body"] for f in frames] == ["borta 1", "borta 3", "fram"]
+    await socket.disconnect()
+
+
+async def test_a_long_jump_is_left_to_the_clients_rest_fill(
+    member, other_member, topic_room, held_broadcasts, settings
+):
+    settings.CHAT_SEND_LIMIT = 1000
+    socket = await open_socket(member)
+    await subscribe(socket, topic_room.pk)
+    for n in range(GAP_FILL_LIMIT + 2):
+        await post(other_member, topic_room, f"nr {n}", f"j{n}")
+
+    await held_broadcasts(GAP_FILL_LIMIT + 2)
+
+    frames = [f for f in await drain(socket) if "message" in f]
+    assert [f["message"]["seq"] for f in frames] == [GAP_FILL_LIMIT + 2]
     await socket.disconnect()
 
 

@@ -9,7 +9,6 @@ A browser proves itself with its session cookie, accepted only from an allowed `
 from urllib.parse import urlparse
 
 from channels.auth import AuthMiddleware
-from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import OriginValidator
 from channels.sessions import CookieMiddleware, SessionMiddleware
@@ -17,7 +16,12 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.authtoken.models import Token
 
-from community.realtime import CLOSE_FORBIDDEN, CLOSE_NOT_SIGNED_IN, credential_group
+from community.realtime import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_SIGNED_IN,
+    credential_group,
+    in_database,
+)
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -32,7 +36,7 @@ def origin_allowed(origin: str | None) -> bool:
     return OriginValidator(None, allowed).valid_origin(urlparse(origin) if origin else None)
 
 
-@database_sync_to_async
+@in_database
 def user_for_token(key: str):
     token = Token.objects.select_related("user").filter(key=key).first()
     if token is None or not token.user.is_active:

@@ -5,13 +5,14 @@ import time
 from collections import deque
 from dataclasses import dataclass, replace
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
 
 from chat import broadcast, policies, presence, protocol, selectors, services
 from chat.protocol import ProtocolError
 from community.errors import BredvidError, NotFound
+from community.realtime import in_database
 from moderation.broadcast import MODERATORS, moderators_of_group
 from moderation.policies import moderated_group_ids
 
@@ -30,13 +31,13 @@ class Subscription:
     delivered_seq: int
 
 
-@database_sync_to_async
+@in_database
 def _room_and_viewer(user, room_id: int):
     room = policies.room_for_user(user=user, room_id=room_id)
     return room, selectors.viewer_for(user=user, room=room)
 
 
-@database_sync_to_async
+@in_database
 def _backlog(viewer, room_id: int, after_seq: int):
     return selectors.message_page(
         viewer=viewer, room_id=room_id, after_seq=after_seq, limit=selectors.BACKLOG_LIMIT
@@ -51,20 +52,32 @@ def moderation_groups(user) -> list[str]:
     return [moderators_of_group(group_id) for group_id in sorted(group_ids)]
 
 
-@database_sync_to_async
+@in_database
 def _between(viewer, room_id: int, after_seq: int, before_seq: int):
     return selectors.messages_between(
         viewer=viewer, room_id=room_id, after_seq=after_seq, before_seq=before_seq
     )
 
 
-@database_sync_to_async
+@in_database
 def _viewer(user, room_id: int):
     room = policies.room_for_user(user=user, room_id=room_id)
     return selectors.viewer_for(user=user, room=room)
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message):
+        """Events from the channel layer go straight to their handler. Channels would first
+        hop to the database thread to close stale connections, once per event and socket
+        (50 hops for one message to a room of 50); every database call here goes through
+        ``in_database``, which does that itself."""
+        if message["type"].startswith("websocket."):
+            return await super().dispatch(message)
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         close_code = self.scope.get("auth_close_code")
         if close_code:
@@ -75,11 +88,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = self.scope["user"]
         self.rooms: dict[int, Subscription] = {}
         self.errors: deque[float] = deque()
-        self.muted = await database_sync_to_async(selectors.muted_ids)(user=self.user)
+        self.muted = await in_database(selectors.muted_ids)(user=self.user)
         self.groups_joined = [
             broadcast.user_group(self.user.pk),
             self.scope["credential_group"],
-            *await database_sync_to_async(moderation_groups)(self.user),
+            *await in_database(moderation_groups)(self.user),
         ]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -142,7 +155,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._leave(frame.room)
 
     async def on_message_send(self, frame):
-        sent = await database_sync_to_async(services.message_send)(
+        sent = await in_database(services.message_send)(
             user=self.user,
             room_id=frame.room,
             body=frame.body,
@@ -159,32 +172,30 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=broadcast.dumps(ack))
 
     async def on_message_edit(self, frame):
-        await database_sync_to_async(services.message_edit)(
+        await in_database(services.message_edit)(
             user=self.user, message_id=frame.id, body=frame.body
         )
 
     async def on_message_delete(self, frame):
-        await database_sync_to_async(services.message_delete)(user=self.user, message_id=frame.id)
+        await in_database(services.message_delete)(user=self.user, message_id=frame.id)
 
     async def on_reaction_add(self, frame):
-        await database_sync_to_async(services.reaction_add)(
+        await in_database(services.reaction_add)(
             user=self.user, message_id=frame.id, emoji=frame.emoji
         )
 
     async def on_reaction_remove(self, frame):
-        await database_sync_to_async(services.reaction_remove)(
+        await in_database(services.reaction_remove)(
             user=self.user, message_id=frame.id, emoji=frame.emoji
         )
 
     async def on_typing(self, frame):
         if frame.room not in self.rooms:
             raise NotFound()
-        await database_sync_to_async(services.typing_signal)(user=self.user, room_id=frame.room)
+        await in_database(services.typing_signal)(user=self.user, room_id=frame.room)
 
     async def on_read(self, frame):
-        await database_sync_to_async(services.read_mark)(
-            user=self.user, room_id=frame.room, seq=frame.seq
-        )
+        await in_database(services.read_mark)(user=self.user, room_id=frame.room, seq=frame.seq)
 
     # --- events from the channel layer ---------------------------------------------------
 
@@ -222,7 +233,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def user_control(self, event):
         if event["kind"] == "mutes":
-            self.muted = await database_sync_to_async(selectors.muted_ids)(user=self.user)
+            self.muted = await in_database(selectors.muted_ids)(user=self.user)
         elif event["kind"] == "rooms":
             await self._recheck_rooms()
 

@@ -1,12 +1,20 @@
-"""Sockets are grouped by the credential that opened them, so signing out can close them."""
+"""Shared by the socket code: credential groups (so signing out can close a credential's
+sockets) and the way consumers reach the database."""
 
 import hashlib
+from functools import partial
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
+
+# Consumers' database calls run on a pool of threads, each with its own connection, not on
+# Channels' default single thread per process: many sockets then wait on PostgreSQL side by
+# side instead of in one queue. No call keeps a transaction open across another.
+in_database = partial(database_sync_to_async, thread_sensitive=False)
 
 
 def credential_group(kind: str, secret: str) -> str:

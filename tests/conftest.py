@@ -1,3 +1,5 @@
+import gc
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -17,6 +19,15 @@ def _fast_test_settings():
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _socket_connections_closed(django_db_setup):
+    """Channels' test communicator turns off closing database connections, so each async
+    test's database threads leave theirs open when the test's event loop ends. Collect
+    them before the test database is dropped (PostgreSQL refuses while any is open)."""
+    yield
+    gc.collect()
 
 
 def _clear_cache():

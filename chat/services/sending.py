@@ -49,19 +49,22 @@ def _recent_sends(user_id: int, now: float) -> list[float]:
     return [t for t in cache.get(f"chat:sends:{user_id}", []) if t > now - window]
 
 
-def _check_send_rate(user_id: int) -> None:
+def _check_send_rate(user_id: int) -> list[float]:
     """New messages per person over a sliding window, across all their sockets (retries
-    are free). The times of the last accepted sends live in the cache."""
+    are free). The times of the last accepted sends live in the cache; they are returned
+    for ``_count_send``."""
     now = time.time()
     recent = _recent_sends(user_id, now)
     if len(recent) >= settings.CHAT_SEND_LIMIT:
         wait = recent[-settings.CHAT_SEND_LIMIT] + settings.CHAT_SEND_WINDOW_SECONDS - now
         raise RateLimited(retry_after=max(1, round(wait)))
+    return recent
 
 
-def _count_send(user_id: int) -> None:
-    now = time.time()
-    recent = [*_recent_sends(user_id, now), now][-settings.CHAT_SEND_LIMIT :]
+def _count_send(user_id: int, recent: list[float]) -> None:
+    """Add this send to the times read by ``_check_send_rate``. Two sends of one person in
+    the same instant may both count as one: the limit is a brake on floods, not a quota."""
+    recent = [*recent, time.time()][-settings.CHAT_SEND_LIMIT :]
     cache.set(f"chat:sends:{user_id}", recent, timeout=settings.CHAT_SEND_WINDOW_SECONDS)
 
 
@@ -85,7 +88,7 @@ def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Se
     if retry is not None:
         return retry
     room = policies.room_for_user(user=user, room_id=room_id)
-    _check_send_rate(user.pk)
+    recent_sends = _check_send_rate(user.pk)
     moderator = policies.can_moderate_room(user=user, room=room)
     verdict = screening.screen(user=user, room=room, body=body, moderator=moderator)
     if verdict.action == WordRule.Action.BLOCK:
@@ -99,30 +102,32 @@ def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Se
             client_id=client_id,
             reply_to_id=reply_to_id,
             verdict=verdict,
+            moderator=moderator,
         )
     except IntegrityError:  # the same retry raced us; the first one won
         retry = _existing_send(user=user, client_id=client_id, room_id=room_id)
         if retry is None:
             raise
         return retry
-    _count_send(user.pk)
+    _count_send(user.pk, recent_sends)
     return Sent(message=payload, created=True)
 
 
 @transaction.atomic
 def _insert_message(
-    *, user, room_id: int, body: str, client_id: str, reply_to_id, verdict: screening.Verdict
+    *,
+    user,
+    room_id: int,
+    body: str,
+    client_id: str,
+    reply_to_id,
+    verdict: screening.Verdict,
+    moderator: bool,
 ) -> dict:
     room = Room.objects.select_for_update(of=("self",)).select_related("group").get(pk=room_id)
-    moderator = policies.can_moderate_room(user=user, room=room)
     if not moderator:
         _refuse_muted(user=user, room=room)
-    last_post_at = (
-        Message.objects.filter(room=room, author=user)
-        .order_by("-seq")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    last_post_at = _last_post_at(user=user, room=room) if room.slow_mode_seconds else None
     _refuse_post(user=user, room=room, moderator=moderator, last_post_at=last_post_at)
     if reply_to_id is not None and not _can_reply_to(user, room, reply_to_id):
         raise Invalid(fields={"reply_to": [_("Reply to a message in this room.")]})
@@ -137,6 +142,15 @@ def _insert_message(
     )
     moderation_rules.after_screening(message=message, verdict=verdict, author=user)
     return selectors.message_payload(message, [])
+
+
+def _last_post_at(*, user, room: Room):
+    return (
+        Message.objects.filter(room=room, author=user)
+        .order_by("-seq")
+        .values_list("created_at", flat=True)
+        .first()
+    )
 
 
 def _refuse_muted(*, user, room: Room) -> None:

@@ -1,16 +1,17 @@
 """``make bench``: load, saturation, layers, memory and resume figures for the socket path.
 
-Against real servers on loopback: daphne with PostgreSQL and Redis (channels_redis core
-layer, then the pub/sub layer) and the ``websockets`` ceiling server (bench/ceiling_server.py).
+Against real servers on loopback: daphne with PostgreSQL and Redis (channels_redis pub/sub
+layer, the app's own, then the core list layer for comparison) and the ``websockets``
+ceiling server (bench/ceiling_server.py).
 The load generator is this one asyncio process; it shares the 2 cores with the server,
 Redis and PostgreSQL, which caps what any server can show here.
 
 Results: bench/results/latest.json and latest.png (git-ignored); bench/baseline.json is the
 committed reference, compared on every run (``--write-baseline`` replaces it).
 
-    .venv/bin/python -m bench.run                     # the default run (3-5 minutes here)
+    .venv/bin/python -m bench.run                     # the default run (under 3 minutes here)
     .venv/bin/python -m bench.run --clients 2000 --rooms 40 --duration 60 --idle 5000
-    BENCH_ARGS="--only core,resume" make bench
+    BENCH_ARGS="--only pubsub,resume" make bench
 """
 
 import argparse
@@ -40,6 +41,8 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 BASELINE = HERE / "baseline.json"
 SCENARIOS = ("core", "pubsub", "ceiling", "saturation", "profile", "memory", "resume")
+APP = "pubsub"  # the layer config/settings.py uses: measured longest, ramped, profiled
+OTHER = "core"  # the core (list) layer, bench/settings_core.py: the comparison
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -64,15 +67,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="saturation steps in msg/s above --rate (125,300,...,4500); the --rate run is the\n"
         "first step; the ramp stops at the first failing step, then bisects --refine times",
     )
-    p.add_argument("--refine", type=int, default=1, help="bisection steps after a failure (1)")
+    p.add_argument("--refine", type=int, default=2, help="bisection steps after a failure (2)")
     p.add_argument("--step-seconds", type=float, default=3, help="measured s per step (3)")
     p.add_argument("--step-warmup", type=float, default=1, help="unmeasured s per step (1)")
     p.add_argument("--step-drain", type=float, default=2, help="drain per step (2)")
     p.add_argument("--p99-limit-ms", type=float, default=250, help="saturation p99 bound (250)")
     p.add_argument(
         "--saturate",
-        default="core,ceiling",
-        help="servers to ramp (of those in --only): any of core,pubsub,ceiling (core,ceiling)",
+        default="pubsub,ceiling",
+        help="servers to ramp (of those in --only): any of pubsub,core,ceiling (pubsub,ceiling)",
     )
     p.add_argument("--profile-seconds", type=int, default=6, help="py-spy at saturation (6)")
     p.add_argument("--idle", type=int, default=1000, help="idle sockets for the RSS figure")
@@ -92,7 +95,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--redis-url",
         default=env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
-        help="Redis db of the core-layer daphne; the pub/sub one uses the next db",
+        help="Redis db of the app's daphne (pub/sub layer); the core-layer one uses the next db",
     )
     p.add_argument(
         "--server-env",
@@ -155,14 +158,14 @@ def raise_fd_limit(need: int) -> int:
 
 
 def redis_url_for(kind: str, args) -> str:
-    """core (and the rest): --redis-url; pubsub: the next db, so both run side by side."""
-    if kind != "pubsub":
+    """pubsub (and the rest): --redis-url; core: the next db, so both run side by side."""
+    if kind != OTHER:
         return args.redis_url
     url = urlparse(args.redis_url)
     return url._replace(path=f"/{int(url.path.lstrip('/') or 0) + 1}").geturl()
 
 
-def server_env(args, kind: str = "core") -> dict:
+def server_env(args, kind: str = APP) -> dict:
     """Production-like settings on loopback: DEBUG off, persistent database connections,
     no TLS redirect, no send limit."""
     return {
@@ -307,7 +310,7 @@ def start_server(kind: str, args) -> tuple[servers.Process, int]:
     if kind == "ceiling":
         process = servers.ceiling(port, env=env, log=log)
     else:
-        settings = "config.settings" if kind == "core" else "bench.settings_pubsub"
+        settings = "config.settings" if kind == APP else "bench.settings_core"
         process = servers.daphne(kind, port, settings=settings, env=env, log=log)
     process.start()
     process.wait_port(port, timeout=60)
@@ -526,10 +529,10 @@ async def warm_up(kind: str, port: int, data: dict) -> None:
 
 
 async def measure_server(kind, process, load, connected: dict, args, results: dict) -> None:
-    """The load at --rate on one server, then its saturation ramp (and, for core, py-spy)."""
+    """The load at --rate on one server, then its saturation ramp (and, for the app's, py-spy)."""
     await load.quiet(limit=30)
     if kind in args.only:
-        duration = args.duration if kind == "core" else args.compare_duration
+        duration = args.duration if kind == APP else args.compare_duration
         result = await measured_phase(
             load,
             process,
@@ -556,8 +559,8 @@ async def measure_server(kind, process, load, connected: dict, args, results: di
         results["saturation"][kind] = await ramp(load, process, kind, args, first)
         sat = results["saturation"][kind]
         rate = (sat["first_failure"] or {}).get("rate_msg_s") or sat["max_rate_msg_s"]
-        if kind == "core" and "profile" in args.only and rate:
-            say(f"core: py-spy for {args.profile_seconds} s at {rate:g} msg/s")
+        if kind == APP and "profile" in args.only and rate:
+            say(f"{kind}: py-spy for {args.profile_seconds} s at {rate:g} msg/s")
             results["profile"] = await profile_at(load, process, rate, args)
     await load.quiet(limit=10)
     load.settle_accounts()
@@ -575,16 +578,17 @@ def stop_server(kind: str, process: servers.Process, results: dict) -> None:
 
 
 async def daphne_scenarios(data: dict, args, results: dict) -> None:
-    """Core and pub/sub daphne side by side (each its own Redis db), measured one by one.
+    """Pub/sub and core-layer daphne side by side (each its own Redis db), measured one by
+    one.
 
-    Opening sockets is what takes long: each daphne does the database work of every
-    socket on its one sync_to_async thread. So both servers, and the idle sockets of the
-    memory figure, connect at the same time; then core is measured (pub/sub idles) and
-    stopped, then pub/sub.
+    Opening sockets is what takes long (each one signs in and subscribes through the
+    database). So both servers, and the idle sockets of the memory figure, connect at the
+    same time; then the app's (pub/sub) is measured while the other idles, and stopped,
+    then the core-layer one.
     """
-    kinds = [k for k in ("core", "pubsub") if wanted(k, args)]
-    if "core" not in kinds and {"memory", "resume"} & args.only:
-        kinds.insert(0, "core")
+    kinds = [k for k in (APP, OTHER) if wanted(k, args)]
+    if APP not in kinds and {"memory", "resume"} & args.only:
+        kinds.insert(0, APP)
     if not kinds:
         return
     started: dict[str, tuple[servers.Process, int]] = {}
@@ -595,24 +599,24 @@ async def daphne_scenarios(data: dict, args, results: dict) -> None:
             started[kind] = start_server(kind, args)
         for kind, (_process, port) in started.items():
             await warm_up(kind, port, data)
-        core = started.get("core")
-        if core and "resume" in args.only:
-            url = f"ws://127.0.0.1:{core[1]}/ws/"
-            results["resume"] = r = await resume(url, core[1], data["users"][1], data, args)
+        app = started.get(APP)
+        if app and "resume" in args.only:
+            url = f"ws://127.0.0.1:{app[1]}/ws/"
+            results["resume"] = r = await resume(url, app[1], data["users"][1], data, args)
             say(
                 f"resume: {data['resume_messages']} missed messages in {r['median_ms']} ms "
                 f"median (cold {r['cold_ms']} ms, max {r['max_ms']} ms; complete: {r['complete']})"
             )
-        measure_memory = bool(core) and "memory" in args.only
+        measure_memory = bool(app) and "memory" in args.only
         if measure_memory:
             await asyncio.sleep(1)
-            rss_before = servers.rss_kb(core[0].pid)
+            rss_before = servers.rss_kb(app[0].pid)
         for kind, (_process, port) in started.items():
             if wanted(kind, args):
                 loads[kind] = loadgen.Load(f"ws://127.0.0.1:{port}/ws/", f"{kind}{os.getpid()}")
-        if measure_memory:  # top up the core's sockets to --idle, in rooms of their own
-            idle = loadgen.Load(f"ws://127.0.0.1:{core[1]}/ws/", run_id="idle")
-            top_up = max(0, args.idle - (args.clients if "core" in loads else 0))
+        if measure_memory:  # top up the app server's sockets to --idle, in rooms of their own
+            idle = loadgen.Load(f"ws://127.0.0.1:{app[1]}/ws/", run_id="idle")
+            top_up = max(0, args.idle - (args.clients if APP in loads else 0))
 
         async def connect(kind: str) -> dict:
             """One server's sockets, one batch after another: a daphne that queues more
@@ -626,7 +630,7 @@ async def daphne_scenarios(data: dict, args, results: dict) -> None:
                     senders_per_room=args.senders,
                     concurrency=args.concurrency,
                 )
-            if kind == "core" and measure_memory:
+            if kind == APP and measure_memory:
                 out["idle"] = await idle.connect_all(
                     data["users"][::-1], data["idle_rooms"], top_up, concurrency=args.concurrency
                 )
@@ -646,7 +650,7 @@ async def daphne_scenarios(data: dict, args, results: dict) -> None:
                 raise RuntimeError(f"{kind}: no sockets opened; see {started[kind][0].log_path}")
         if measure_memory:
             results["memory"] = await memory(
-                core[0], idle, loads.get("core"), rss_before, opened["idle"]
+                app[0], idle, loads.get(APP), rss_before, opened["idle"]
             )
         for kind, load in loads.items():
             process = started[kind][0]
@@ -938,10 +942,10 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     servers.APP_ROOT = args.app_root
-    if args.app_root != servers.ROOT:  # the pub/sub settings module must be importable there
+    if args.app_root != servers.ROOT:  # the core-layer settings module must be importable there
         target = args.app_root / "bench"
         target.mkdir(exist_ok=True)
-        for name in ("__init__.py", "settings_pubsub.py"):
+        for name in ("__init__.py", "settings_core.py"):
             shutil.copyfile(HERE / name, target / name)
     results: dict = {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -109,10 +109,14 @@ else:
 # DEVELOPMENT DEFAULT: the in-memory layer (one process). REDIS_URL selects channels_redis.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Pub/sub: a group send is one PUBLISH, fanned out in each process's memory, where the
+    # core (list) layer pushes a copy per member and pops each one back (make bench
+    # compares both). Nothing is kept for a socket that is not listening: a lost frame
+    # is a seq gap, filled from the database.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
     CACHES = {

@@ -1,6 +1,7 @@
 """``GET /healthz``: the database and the channel layer, each checked for real."""
 
 import asyncio
+import contextlib
 import uuid
 
 from asgiref.sync import sync_to_async
@@ -27,13 +28,24 @@ async def _channel_layer_ok() -> bool:
     try:
         layer = get_channel_layer()
         channel = await layer.new_channel()
-        token = uuid.uuid4().hex
-        await layer.send(channel, {"type": "health.check", "token": token})
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-            message = await layer.receive(channel)
+        try:
+            token = uuid.uuid4().hex
+            await layer.send(channel, {"type": "health.check", "token": token})
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+                message = await layer.receive(channel)
+        finally:
+            await _forget(layer, channel)
         return message.get("token") == token
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return False
+
+
+async def _forget(layer, channel: str) -> None:
+    """Let go of the check's channel. Channels has no call for it; the pub/sub layer
+    unsubscribes a channel whose receive is cancelled, as when a consumer ends."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(0.01):
+            await layer.receive(channel)
 
 
 async def healthz(request):

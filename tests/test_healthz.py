@@ -1,6 +1,9 @@
 import pytest
 from django.db import connection
 
+from frontend.health import _channel_layer_ok
+from tests.engines import require_redis
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -21,7 +24,7 @@ def test_healthz_names_an_unreachable_channel_layer(client, settings):
     # a real channels_redis layer pointed at a port where nothing listens
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
         }
     }
@@ -57,3 +60,16 @@ def test_healthz_names_an_unreachable_database(client, unreachable_database):
     assert response.status_code == 503
     assert response.json()["failed"] == ["database"]
     assert response.json()["checks"]["channel_layer"] == "ok"
+
+
+async def test_health_checks_leave_no_channel_subscribed(settings):
+    require_redis()
+    import redis.asyncio as redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    before = len(await client.pubsub_channels())
+
+    assert all([await _channel_layer_ok() for _ in range(3)])
+
+    assert len(await client.pubsub_channels()) == before
+    await client.aclose()

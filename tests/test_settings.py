@@ -51,7 +51,7 @@ def test_urls_select_postgresql_and_redis():
     engines = json.loads(result.stdout)
     assert engines["db"] == "django.db.backends.postgresql"
     assert engines["name"] == "bredvid"
-    assert engines["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert engines["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert engines["cache"] == "django.core.cache.backends.redis.RedisCache"
 
 

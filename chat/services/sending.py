@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from chat import broadcast, policies, selectors
 from chat.models import BODY_MAX_LENGTH, Message, Room
 from community.errors import (
+    BredvidError,
     Code,
     Conflict,
     Forbidden,
@@ -80,35 +81,43 @@ def _existing_send(*, user, client_id: str, room_id: int) -> Sent | None:
 
 
 def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Sent:
-    """Post a message: seq assigned under the room row lock, broadcast after commit."""
+    """Post a message: seq assigned under the room row lock, broadcast after commit.
+
+    A retry of an accepted send (same author and ``client_id``) gets the same answer and
+    changes nothing, whatever would refuse a new message now. It is looked up only when
+    the send does not go through: the unique ``client_id`` refuses the second insert."""
     if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX:
         raise Invalid(fields={"client_id": [_("Give a client_id of 1–64 characters.")]})
     body = _clean_body(body)
-    retry = _existing_send(user=user, client_id=client_id, room_id=room_id)
-    if retry is not None:
+    try:
+        return _send_new(
+            user=user, room_id=room_id, body=body, client_id=client_id, reply_to_id=reply_to_id
+        )
+    except (BredvidError, IntegrityError):
+        retry = _existing_send(user=user, client_id=client_id, room_id=room_id)
+        if retry is None:
+            raise
         return retry
+
+
+def _send_new(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> Sent:
     room = policies.room_for_user(user=user, room_id=room_id)
     recent_sends = _check_send_rate(user.pk)
     moderator = policies.can_moderate_room(user=user, room=room)
     verdict = screening.screen(user=user, room=room, body=body, moderator=moderator)
     if verdict.action == WordRule.Action.BLOCK:
-        moderation_rules.blocked(verdict=verdict, author=user, room=room)  # logged, not stored
+        if _existing_send(user=user, client_id=client_id, room_id=room_id) is None:
+            moderation_rules.blocked(verdict=verdict, author=user, room=room)  # not stored
         raise RuleBroken(Code.BLOCKED_WORD)
-    try:
-        payload = _insert_message(
-            user=user,
-            room_id=room_id,
-            body=body,
-            client_id=client_id,
-            reply_to_id=reply_to_id,
-            verdict=verdict,
-            moderator=moderator,
-        )
-    except IntegrityError:  # the same retry raced us; the first one won
-        retry = _existing_send(user=user, client_id=client_id, room_id=room_id)
-        if retry is None:
-            raise
-        return retry
+    payload = _insert_message(
+        user=user,
+        room_id=room_id,
+        body=body,
+        client_id=client_id,
+        reply_to_id=reply_to_id,
+        verdict=verdict,
+        moderator=moderator,
+    )
     _count_send(user.pk, recent_sends)
     return Sent(message=payload, created=True)
 

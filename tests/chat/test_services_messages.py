@@ -16,6 +16,7 @@ from community.errors import (
     RuleBroken,
     TooLarge,
 )
+from moderation.models import AuditEntry, WordRule
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,36 @@ def test_retry_with_same_client_id_returns_the_same_message(send, sent_frames, m
     assert (retry.message["id"], retry.message["seq"]) == (first.message["id"], 1)
     assert Message.objects.count() == 1
     assert sent_frames.call_count == 1
+
+
+def test_a_retry_gets_its_ack_even_when_a_new_message_would_be_refused_now(
+    send, sent_frames, member, topic_room
+):
+    first = send(member, topic_room, "hej", client_id="abc")
+    Room.objects.filter(pk=topic_room.pk).update(is_locked=True)
+
+    retry = send(member, topic_room, "hej", client_id="abc")
+
+    assert retry.created is False
+    assert retry.message["id"] == first.message["id"]
+    with pytest.raises(RuleBroken):
+        send(member, topic_room, "en ny", client_id="def")
+    assert Message.objects.count() == 1
+    assert sent_frames.call_count == 1
+
+
+def test_a_retry_matching_a_block_rule_added_since_gets_its_ack_and_logs_nothing(
+    send, member, topic_room
+):
+    first = send(member, topic_room, "vi ses på torsdag", client_id="abc")
+    WordRule.objects.create(
+        pattern="torsdag", action=WordRule.Action.BLOCK, category=WordRule.Category.SPAM
+    )
+
+    retry = send(member, topic_room, "vi ses på torsdag", client_id="abc")
+
+    assert retry.message["id"] == first.message["id"]
+    assert not AuditEntry.objects.filter(action="rule.block").exists()
 
 
 def test_client_id_reused_in_another_room_is_a_conflict(send, member, topic_room):

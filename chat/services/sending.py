@@ -71,7 +71,7 @@ def _count_send(user_id: int, recent: list[float]) -> None:
 
 def _existing_send(*, user, client_id: str, room_id: int) -> Sent | None:
     """A retry of an accepted send gets the same answer and changes nothing."""
-    existing = Message.objects.select_related("author").filter(author=user, client_id=client_id)
+    existing = selectors.with_author_names(Message.objects).filter(author=user, client_id=client_id)
     message = existing.first()
     if message is None:
         return None

@@ -199,7 +199,13 @@ def _item_context(request, item: QueueItem, form: ItemActionForm) -> dict:
         "item": item,
         "entry": _queue_entry(selectors.queue_item_payload(item)),
         "context_messages": [_with_time(m, "created_at") for m in around],
-        "history": _history(selectors.member_history(user_id=message.author_id)),
+        "history": _history(
+            selectors.member_history(user_id=message.author_id, viewer=request.user)
+        ),
+        "report_notes": [
+            {**n, "reason_label": Report.Reason(n["reason"]).label}
+            for n in selectors.report_notes(message_id=message.pk)
+        ],
         "author": message.author,
         "author_is_staff": policies.is_platform_moderator(message.author),
         "message_actions": [(a, MESSAGE_ACTION_LABELS[a]) for a in MESSAGE_ACTIONS[message.state]],

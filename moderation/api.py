@@ -128,6 +128,7 @@ class QueueItemView(APIView):
             {
                 "item": selectors.queue_item_payload(item),
                 "context": selectors.message_context(message=item.message),
+                "notes": selectors.report_notes(message_id=item.message_id),
                 "history": selectors.member_history(
                     user_id=item.message.author_id, viewer=request.user
                 ),

@@ -113,6 +113,15 @@ def sanction_payload(sanction: Sanction) -> dict:
     }
 
 
+def report_notes(*, message_id: int) -> list[dict]:
+    """What reporters wrote about a message, newest first: for moderators, never who."""
+    reports = Report.objects.filter(message_id=message_id).exclude(note="")
+    return [
+        {"reason": r.reason, "note": r.note, "created_at": r.created_at.isoformat()}
+        for r in reports.order_by("-created_at", "-pk")
+    ]
+
+
 def reporters_of(*, message_id: int) -> QuerySet:
     return Report.objects.filter(message_id=message_id).select_related("reporter")
 

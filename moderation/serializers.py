@@ -285,9 +285,18 @@ class MemberHistorySerializer(serializers.Serializer):
     sanctions = SanctionSerializer(many=True)
 
 
+class ReportNoteSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class QueueDetailSerializer(serializers.Serializer):
     item = QueueItemSerializer()
     context = MessageSerializer(many=True, help_text="The messages around it, held ones too.")
+    notes = ReportNoteSerializer(
+        many=True, help_text="What reporters wrote, newest first; never who reported."
+    )
     history = MemberHistorySerializer(help_text="The author's history.")
 
 

@@ -252,6 +252,27 @@ def test_an_item_comes_with_its_context_and_the_authors_history(
     }
 
 
+def test_an_item_shows_what_reporters_wrote_but_never_who(
+    moderator, member, other_member, topic_room, send, municipalities
+):
+    third = UserFactory(display_name="Tredje Tora")
+    target = send(member, topic_room, "ge mig ditt nummer")
+    reports.report_create(
+        user=other_member, message_id=target.message["id"], reason="private_info", note=""
+    )
+    reports.report_create(
+        user=third, message_id=target.message["id"], reason="harassment", note="Han skriver så i DM"
+    )
+    item = QueueItem.objects.get(message_id=target.message["id"])
+
+    body = client_for(moderator).get(f"{QUEUE}{item.pk}/").json()
+
+    assert [(n["reason"], n["note"]) for n in body["notes"]] == [
+        ("harassment", "Han skriver så i DM")
+    ]
+    assert "Tredje" not in str(body) and str(third.pk) not in str(body["notes"])
+
+
 def test_an_item_shows_held_and_hidden_messages_around_it(
     moderator, member, other_member, topic_room, send
 ):

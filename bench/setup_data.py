@@ -24,6 +24,8 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from chat import services  # noqa: E402
 from chat.models import Message, MutedMember, Reaction, ReadState, Room  # noqa: E402
 from community.models import User  # noqa: E402
+from moderation import starter  # noqa: E402
+from moderation.models import CrisisContact, WordRule  # noqa: E402
 
 BODY_FILLER = "Hej! Hur går det för er i veckan? Vi ses på träffen på torsdag, jag tar med fika."
 
@@ -96,6 +98,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     clean()
+    # The starter word rules as a fresh install has them (the TRUNCATE cascades to them):
+    # every message in the load is screened against them, as in production.
+    starter.load(WordRule, CrisisContact)
     data = create(
         users=args.users,
         rooms=args.rooms,

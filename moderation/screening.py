@@ -1,9 +1,13 @@
 """Automatic rules: what a new message triggers before anyone else sees it."""
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from chat.models import Message, Room
@@ -32,9 +36,48 @@ def _compiled(rule: WordRule) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(rule.pattern)}(?!\w)", re.IGNORECASE)
 
 
+# With Redis, the active rules, compiled, are kept per process under a version that lives
+# in the shared cache: every message costs one cache read instead of loading and compiling
+# every rule. Saving or deleting a rule (services, admin, tests alike) gives a new version,
+# so every process reloads at its next message; so does a cache that lost the key. Without
+# a shared cache the rules are read for every message.
+RULES_VERSION_KEY = "moderation:rules:version"
+_loaded: tuple[str | None, list[tuple[WordRule, re.Pattern]]] = (None, [])
+
+
+def _load_rules() -> list[tuple[WordRule, re.Pattern]]:
+    return [(rule, _compiled(rule)) for rule in WordRule.objects.filter(is_active=True)]
+
+
+def _active_rules() -> list[tuple[WordRule, re.Pattern]]:
+    global _loaded
+    if not settings.REDIS_URL:
+        return _load_rules()
+    version = cache.get(RULES_VERSION_KEY)
+    if version is None:
+        cache.add(RULES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(RULES_VERSION_KEY)
+    loaded_version, rules = _loaded
+    if version is None or version != loaded_version:
+        rules = _load_rules()
+        _loaded = (version, rules)
+    return rules
+
+
+def rules_changed(**_kwargs) -> None:
+    """Connected to WordRule's save and delete signals. The version changes at once (this
+    transaction sees its own change) and again at commit: a process that reloaded between
+    the two read the rules as they were before the commit."""
+
+    def bump():
+        cache.set(RULES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def matching_rules(body: str) -> list[WordRule]:
-    rules = WordRule.objects.filter(is_active=True)
-    return [rule for rule in rules if _compiled(rule).search(body)]
+    return [rule for rule, pattern in _active_rules() if pattern.search(body)]
 
 
 def screen(*, user, room: Room, body: str, moderator: bool) -> Verdict:

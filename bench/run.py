@@ -67,7 +67,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="saturation steps in msg/s above --rate (125,300,...,4500); the --rate run is the\n"
         "first step; the ramp stops at the first failing step, then bisects --refine times",
     )
-    p.add_argument("--refine", type=int, default=2, help="bisection steps after a failure (2)")
+    p.add_argument("--refine", type=int, default=3, help="bisection steps after a failure (3)")
     p.add_argument("--step-seconds", type=float, default=3, help="measured s per step (3)")
     p.add_argument("--step-warmup", type=float, default=1, help="unmeasured s per step (1)")
     p.add_argument("--step-drain", type=float, default=2, help="drain per step (2)")

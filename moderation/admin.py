@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
+from moderation import screening
 from moderation.models import AuditEntry, CrisisContact, WordRule
 
 
@@ -40,6 +42,21 @@ class WordRuleAdmin(admin.ModelAdmin):
     list_display = ["pattern", "category", "action", "language", "is_regex", "is_active"]
     list_filter = ["category", "action", "language", "is_active"]
     search_fields = ["pattern"]
+    readonly_fields = ["updated_at"]
+
+    # Messages are screened against cached rules: tell every process the rules changed.
+    def save_model(self, request, obj, form, change):
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        screening.rules_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        screening.rules_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        screening.rules_changed()
 
 
 @admin.register(CrisisContact)

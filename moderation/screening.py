@@ -38,9 +38,9 @@ def _compiled(rule: WordRule) -> re.Pattern:
 
 # With Redis, the active rules, compiled, are kept per process under a version that lives
 # in the shared cache: every message costs one cache read instead of loading and compiling
-# every rule. Saving or deleting a rule (services, admin, tests alike) gives a new version,
-# so every process reloads at its next message; so does a cache that lost the key. Without
-# a shared cache the rules are read for every message.
+# every rule. Whatever saves or deletes a rule (the rules services, the admin) calls
+# ``rules_changed`` for a new version, so every process reloads at its next message; so
+# does a cache that lost the key. Without a shared cache the rules are read per message.
 RULES_VERSION_KEY = "moderation:rules:version"
 _loaded: tuple[str | None, list[tuple[WordRule, re.Pattern]]] = (None, [])
 
@@ -64,10 +64,9 @@ def _active_rules() -> list[tuple[WordRule, re.Pattern]]:
     return rules
 
 
-def rules_changed(**_kwargs) -> None:
-    """Connected to WordRule's save and delete signals. The version changes at once (this
-    transaction sees its own change) and again at commit: a process that reloaded between
-    the two read the rules as they were before the commit."""
+def rules_changed() -> None:
+    """A new rules version at once (this transaction sees its own change) and again at
+    commit: a process that reloaded between the two read the rules before the commit."""
 
     def bump():
         cache.set(RULES_VERSION_KEY, uuid.uuid4().hex, timeout=None)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from chat.models import Message
 from community.errors import Conflict, Invalid, NotFound
 from moderation import broadcast as moderation_broadcast
-from moderation import policies, selectors
+from moderation import policies, screening, selectors
 from moderation.models import CrisisContact, QueueItem, WordRule
 from moderation.screening import Verdict
 from moderation.services import audit
@@ -127,6 +127,7 @@ def rule_save(*, user, fields: dict, rule_id=None) -> WordRule:
             rule.save()
     except IntegrityError as error:
         raise Conflict(_("That rule already exists.")) from error
+    screening.rules_changed()
     audit.record(
         actor=user,
         action="rule.create" if rule_id is None else "rule.update",
@@ -152,6 +153,7 @@ def rule_delete(*, user, rule_id) -> None:
         details={"pattern": rule.pattern, "action": rule.action},
     )
     rule.delete()
+    screening.rules_changed()
 
 
 @transaction.atomic

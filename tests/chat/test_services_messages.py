@@ -16,7 +16,8 @@ from community.errors import (
     RuleBroken,
     TooLarge,
 )
-from moderation.models import AuditEntry, WordRule
+from moderation.models import AuditEntry
+from moderation.services import rules
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,17 +133,19 @@ def test_a_retry_gets_its_ack_even_when_a_new_message_would_be_refused_now(
 
 
 def test_a_retry_matching_a_block_rule_added_since_gets_its_ack_and_logs_nothing(
-    send, member, topic_room
+    send, member, moderator, topic_room
 ):
     first = send(member, topic_room, "vi ses på torsdag", client_id="abc")
-    WordRule.objects.create(
-        pattern="torsdag", action=WordRule.Action.BLOCK, category=WordRule.Category.SPAM
+    rules.rule_save(
+        user=moderator, fields={"pattern": "torsdag", "action": "block", "category": "spam"}
     )
 
     retry = send(member, topic_room, "vi ses på torsdag", client_id="abc")
 
     assert retry.message["id"] == first.message["id"]
     assert not AuditEntry.objects.filter(action="rule.block").exists()
+    with pytest.raises(RuleBroken):  # the rule is in force for new messages
+        send(member, topic_room, "på torsdag igen", client_id="def")
 
 
 def test_client_id_reused_in_another_room_is_a_conflict(send, member, topic_room):

@@ -147,6 +147,9 @@ def test_a_report_reaches_the_moderator_live_and_hiding_it_reaches_the_room(
     mod.wait_for_url(f"**/moderering/{queued.pk}/")
     reported = mod.locator(".mod-context__msg--reported")
     expect(reported).to_contain_text("Du är så dum, sluta skriva här")
+    notes = mod.locator("section[aria-labelledby=mod-notes-title]")
+    expect(notes).to_contain_text("Hen är elak mot alla")  # what Solros wrote, not that she did
+    expect(notes).not_to_contain_text("Solros")
     hide = mod.get_by_role("button", name=re.compile("^(Dölj meddelandet|Hide the message)$"))
     expect(hide).to_be_disabled()  # no reason yet
     assert_accessible(mod)

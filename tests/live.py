@@ -1,5 +1,6 @@
 """A live daphne (Channels' own test process) and Playwright driving Debian's Chromium."""
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -94,6 +95,28 @@ def new_phone(browser, live_server_url, settings):
     yield open_phone
     for context in contexts:
         context.close()
+    _server_settled()
+
+
+def _server_settled(grace: float = 0.3, timeout: float = 5.0) -> None:
+    """Wait until the live server has no statement or transaction open in the test database.
+    A closed page's last frames (a read marker, a reply) may still be at work there, and on
+    PostgreSQL the flush that ends a transactional test deadlocks with them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    time.sleep(grace)  # frames sent just before the page closed reach the server
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:  # bounded
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Chat over REST: the rooms I can see, history pages, read markers, mutes, privacy."""
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,9 +9,7 @@ from rest_framework.views import APIView
 from chat import policies, selectors, services
 from chat import serializers as s
 from chat.models import MutedMember
-
-NOT_FOUND = OpenApiResponse(description="not_found: missing or not visible to you")
-INVALID = OpenApiResponse(description="invalid: see `fields`")
+from community.rest import INVALID, NOT_FOUND
 
 
 class RoomListView(APIView):

@@ -12,7 +12,7 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community import selectors, services
+from community import rest, selectors, services
 from community import serializers as s
 from community.errors import Forbidden, Invalid, NotSignedIn, RateLimited
 from community.services import Profile
@@ -40,12 +40,6 @@ def _profile(data: dict) -> Profile:
     )
 
 
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class TokenView(APIView):
     """`POST` trades e-mail and password for a token; `DELETE` signs that token out."""
 
@@ -53,7 +47,7 @@ class TokenView(APIView):
 
     @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer, **ERRORS})
     def post(self, request):
-        data = _valid(s.TokenRequestSerializer, request)
+        data = rest.valid(s.TokenRequestSerializer, request.data)
         try:
             # allauth's adapter counts failed logins per address and per account.
             user = get_adapter(request._request).authenticate(
@@ -89,7 +83,7 @@ class SignupView(APIView):
     def post(self, request):
         if not ratelimit.consume(request._request, action="signup"):
             raise RateLimited(retry_after=_retry_after("signup"))
-        data = _valid(s.SignupSerializer, request)
+        data = rest.valid(s.SignupSerializer, request.data)
         user = services.user_signup(
             email=data["email"],
             password=data["password"],
@@ -118,7 +112,7 @@ class MeView(APIView):
 class PasswordChangeView(APIView):
     @extend_schema(request=s.PasswordChangeSerializer, responses={204: None, **ERRORS})
     def post(self, request):
-        data = _valid(s.PasswordChangeSerializer, request)
+        data = rest.valid(s.PasswordChangeSerializer, request.data)
         services.password_change(
             user=request.user,
             current_password=data["current_password"],
@@ -134,7 +128,7 @@ class PasswordResetView(APIView):
 
     @extend_schema(request=s.PasswordResetSerializer, responses={202: None, **ERRORS})
     def post(self, request):
-        data = _valid(s.PasswordResetSerializer, request)
+        data = rest.valid(s.PasswordResetSerializer, request.data)
         email = data["email"].lower()
         if not ratelimit.consume(request._request, action="reset_password", key=email):
             raise RateLimited(retry_after=_retry_after("reset_password"))

@@ -5,8 +5,6 @@ Views parse with a serializer, call one service or selector, and answer the payl
 selectors build; every refusal is a ``community.errors`` error the one handler renders.
 """
 
-from urllib.parse import urlencode
-
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
@@ -17,9 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import policies as community_policies
+from community import rest
 from community import services as community_services
 from community.errors import NotFound
 from community.models import Notification, Organisation
+from community.rest import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, NOT_SIGNED_IN
 from groups import calendar, policies, selectors
 from groups import serializers as s
 from groups.models import JoinRequest, Meetup, PeerGroup, Rsvp
@@ -27,38 +27,9 @@ from groups.services import calendar_feeds, meetups, membership, rsvps
 from groups.services.meetups import MeetupFields
 from groups.services.rsvps import Needs
 
-INVALID = OpenApiResponse(description="invalid: see `fields`")
-NOT_SIGNED_IN = OpenApiResponse(description="not_signed_in")
-FORBIDDEN = OpenApiResponse(description="forbidden, with the reason in `detail`")
-NOT_FOUND = OpenApiResponse(description="not_found: missing or not visible to you")
-CONFLICT = OpenApiResponse(description="conflict, with the reason in `detail`")
 CALENDAR = "text/calendar; charset=utf-8"
 
 MEETUP_FIELDS = [name for name in MeetupFields.__dataclass_fields__ if name != "extra"]
-
-
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _query(serializer_class, request) -> dict:
-    # A plain dict: DRF reads a missing boolean in a QueryDict as an unticked checkbox.
-    return _valid(serializer_class, request.query_params.dict())
-
-
-def _next(request, **cursor) -> str:
-    """The query string of the next page: the same filters, a new cursor."""
-    return urlencode({**request.query_params.dict(), **cursor})
-
-
-def _page(request, items: list, limit: int, cursor) -> tuple[list, str | None]:
-    """Cut a ``limit + 1`` fetch to one page and the cursor of the next, if any."""
-    if len(items) <= limit:
-        return items, None
-    items = items[:limit]
-    return items, _next(request, **cursor(items[-1]))
 
 
 # --- groups -------------------------------------------------------------------------------
@@ -86,7 +57,7 @@ class GroupListView(APIView):
         responses={200: s.GroupListSerializer, 400: INVALID},
     )
     def get(self, request):
-        query = _query(s.GroupDirectoryQuerySerializer, request)
+        query = rest.query(s.GroupDirectoryQuerySerializer, request)
         groups, has_more = selectors.group_directory(
             theme=query.get("theme"),
             municipality=query.get("municipality"),
@@ -96,7 +67,7 @@ class GroupListView(APIView):
             limit=s.PAGE_LIMIT,
         )
         results = [selectors.group_payload(g, user=request.user) for g in groups]
-        following = _next(request, after=groups[-1].pk) if has_more else None
+        following = rest.next_query(request, after=groups[-1].pk) if has_more else None
         return Response({"results": results, "next": following})
 
     @extend_schema(
@@ -104,7 +75,7 @@ class GroupListView(APIView):
         responses={201: s.GroupSerializer, 400: INVALID, 401: NOT_SIGNED_IN, 403: FORBIDDEN},
     )
     def post(self, request):
-        data = _valid(s.GroupCreateSerializer, request.data)
+        data = rest.valid(s.GroupCreateSerializer, request.data)
         group = membership.group_create(user=request.user, **data)
         body = selectors.group_payload(group, user=request.user)
         return Response(body, status=status.HTTP_201_CREATED)
@@ -132,7 +103,7 @@ class GroupJoinView(APIView):
         },
     )
     def post(self, request, group_id: int):
-        data = _valid(s.GroupJoinSerializer, request.data)
+        data = rest.valid(s.GroupJoinSerializer, request.data)
         result = membership.group_join(
             user=request.user,
             group_id=group_id,
@@ -156,14 +127,14 @@ class GroupMembersView(APIView):
         responses={200: s.MemberListSerializer, 400: INVALID, 404: NOT_FOUND},
     )
     def get(self, request, group_id: int):
-        query = _query(s.MemberQuerySerializer, request)
+        query = rest.query(s.MemberQuerySerializer, request)
         group = policies.group_for_user(user=request.user, group_id=group_id)
         if not policies.can_see_members(user=request.user, group=group):
             raise NotFound()
         found = selectors.members(group=group)
         if "after" in query:
             found = found.filter(user__display_name__gt=query["after"])
-        page, following = _page(
+        page, following = rest.page(
             request,
             list(found[: s.MEMBER_PAGE_LIMIT + 1]),
             s.MEMBER_PAGE_LIMIT,
@@ -189,12 +160,12 @@ class GroupRequestsView(APIView):
         responses={200: s.JoinRequestListSerializer, 400: INVALID, 404: NOT_FOUND},
     )
     def get(self, request, group_id: int):
-        query = _query(s.AfterIdQuerySerializer, request)
+        query = rest.query(s.AfterIdQuerySerializer, request)
         group = policies.group_for_user(user=request.user, group_id=group_id)
         if not policies.can_manage_group(user=request.user, group=group):
             raise NotFound()
         pending = _pending_requests(group=group, after_id=query.get("after"))
-        page, following = _page(
+        page, following = rest.page(
             request, list(pending[: s.PAGE_LIMIT + 1]), s.PAGE_LIMIT, lambda r: {"after": r.pk}
         )
         results = [
@@ -219,7 +190,7 @@ class JoinRequestDecisionView(APIView):
         responses={200: s.DecisionResultSerializer, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request, request_id: int):
-        data = _valid(s.DecisionSerializer, request.data)
+        data = rest.valid(s.DecisionSerializer, request.data)
         decided = membership.join_request_decide(
             user=request.user, request_id=request_id, approve=self.approve, message=data["message"]
         )
@@ -232,7 +203,7 @@ class InvitationCreateView(APIView):
         responses={201: s.InvitationSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, group_id: int):
-        data = _valid(s.InvitationCreateSerializer, request.data)
+        data = rest.valid(s.InvitationCreateSerializer, request.data)
         invitation = membership.invitation_create(
             user=request.user, group_id=group_id, days=data["days"]
         )
@@ -271,7 +242,7 @@ class MeetupListView(APIView):
         responses={200: s.MeetupListSerializer, 400: INVALID},
     )
     def get(self, request):
-        query = _query(s.MeetupQuerySerializer, request)
+        query = rest.query(s.MeetupQuerySerializer, request)
         group = query.get("group")
         results = selectors.meetup_list(
             user=request.user,
@@ -286,7 +257,7 @@ class MeetupListView(APIView):
         responses={201: s.MeetupCreatedSerializer, 400: INVALID, 404: NOT_FOUND},
     )
     def post(self, request):
-        data = _valid(s.MeetupCreateSerializer, request.data)
+        data = rest.valid(s.MeetupCreateSerializer, request.data)
         created = meetups.meetup_create(
             user=request.user,
             group_id=data["group"],
@@ -309,7 +280,7 @@ class MeetupDetailView(APIView):
         responses={200: s.MeetupSerializer, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
     )
     def patch(self, request, meetup_id: int):
-        data = _valid(s.MeetupFieldsSerializer, request.data, partial=True)
+        data = rest.valid(s.MeetupFieldsSerializer, request.data, partial=True)
         current = policies.meetup_for_user(user=request.user, meetup_id=meetup_id)
         merged = {name: getattr(current, name) for name in MEETUP_FIELDS} | data
         meetup = meetups.meetup_update(
@@ -324,7 +295,7 @@ class MeetupCancelView(APIView):
         responses={200: s.MeetupSerializer, 400: INVALID, 404: NOT_FOUND},
     )
     def post(self, request, meetup_id: int):
-        data = _valid(s.MeetupCancelSerializer, request.data)
+        data = rest.valid(s.MeetupCancelSerializer, request.data)
         meetup = meetups.meetup_cancel(
             user=request.user, meetup_id=meetup_id, reason=data["reason"]
         )
@@ -343,7 +314,7 @@ class RsvpView(APIView):
         },
     )
     def post(self, request, meetup_id: int):
-        data = _valid(s.RsvpRequestSerializer, request.data)
+        data = rest.valid(s.RsvpRequestSerializer, request.data)
         result = rsvps.rsvp_set(
             user=request.user,
             meetup_id=meetup_id,
@@ -375,7 +346,7 @@ class CheckinView(APIView):
         responses={200: s.CheckinResultSerializer, 400: INVALID, 404: NOT_FOUND},
     )
     def post(self, request, meetup_id: int):
-        data = _valid(s.CheckinSerializer, request.data)
+        data = rest.valid(s.CheckinSerializer, request.data)
         rsvp = rsvps.checkin(
             user=request.user, meetup_id=meetup_id, rsvp_id=data.get("rsvp"), code=data.get("code")
         )
@@ -478,11 +449,11 @@ class NotificationListView(APIView):
         responses={200: s.NotificationListSerializer, 400: INVALID},
     )
     def get(self, request):
-        query = _query(s.NotificationQuerySerializer, request)
+        query = rest.query(s.NotificationQuerySerializer, request)
         mine = Notification.objects.filter(user=request.user).order_by("-pk")
         if "before_id" in query:
             mine = mine.filter(pk__lt=query["before_id"])
-        page, following = _page(
+        page, following = rest.page(
             request, list(mine[: s.PAGE_LIMIT + 1]), s.PAGE_LIMIT, lambda n: {"before_id": n.pk}
         )
         return Response({"results": [_notification(n) for n in page], "next": following})
@@ -493,6 +464,6 @@ class NotificationReadView(APIView):
         request=s.MarkReadSerializer, responses={200: s.MarkReadResultSerializer, 400: INVALID}
     )
     def post(self, request):
-        data = _valid(s.MarkReadSerializer, request.data)
+        data = rest.valid(s.MarkReadSerializer, request.data)
         marked = community_services.notifications_mark_read(user=request.user, ids=data.get("ids"))
         return Response({"marked": marked})

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chat.serializers import MeetupSummarySerializer
+from community.rest import next_field
 from community.serializers import MunicipalityCodeField, OrganisationRefSerializer
 from groups.models import Meetup, PeerGroup, Theme
 from groups.services.meetups import MAX_OCCURRENCES
@@ -18,12 +19,6 @@ from groups.services.membership import INVITATION_DAYS_MAX
 PAGE_LIMIT = 50
 MEMBER_PAGE_LIMIT = 100
 MARK_READ_MAX = 500
-
-
-def _next_field() -> serializers.CharField:
-    return serializers.CharField(
-        allow_null=True, help_text="Query string of the next page, or null on the last one."
-    )
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -369,29 +364,29 @@ class MarkReadResultSerializer(serializers.Serializer):
 
 class GroupListSerializer(serializers.Serializer):
     results = GroupSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class MemberListSerializer(serializers.Serializer):
     results = MemberSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class JoinRequestListSerializer(serializers.Serializer):
     results = JoinRequestSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class MeetupListSerializer(serializers.Serializer):
     results = MeetupSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class AttendanceListSerializer(serializers.Serializer):
     results = AttendanceSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class NotificationListSerializer(serializers.Serializer):
     results = NotificationSerializer(many=True)
-    next = _next_field()
+    next = next_field()

@@ -8,7 +8,6 @@ Each service writes its own audit line; nothing here writes to the log.
 
 import csv
 import io
-from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -21,38 +20,17 @@ from rest_framework.views import APIView
 
 from chat import selectors as chat_selectors
 from chat.models import Room
+from community import rest
 from community.errors import Forbidden, NotFound
 from community.models import User
+from community.rest import CONFLICT, INVALID
 from moderation import policies, selectors
 from moderation import serializers as s
 from moderation.models import AuditEntry, CrisisContact, QueueItem, Sanction, WordRule
 from moderation.services import members, messages, reports, rooms, rules
 
-INVALID = OpenApiResponse(description="invalid: see `fields`")
 FORBIDDEN = OpenApiResponse(description="forbidden: not a moderator (or coordinator) here")
 NOT_FOUND = OpenApiResponse(description="not_found: missing or not yours to moderate")
-CONFLICT = OpenApiResponse(description="conflict, with the reason in `detail`")
-
-
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _query(serializer_class, request) -> dict:
-    # A plain dict: DRF reads a missing boolean in a QueryDict as an unticked checkbox.
-    return _valid(serializer_class, request.query_params.dict())
-
-
-def _page(request, items: list, limit: int, cursor) -> tuple[list, str | None]:
-    """Cut a ``limit + 1`` fetch to one page and the query string of the next, if any."""
-    if len(items) <= limit:
-        return items, None
-    items = items[:limit]
-    following = {**request.query_params.dict(), **cursor(items[-1])}
-    following.pop("format", None)
-    return items, urlencode(following)
 
 
 # --- reports and the queue ----------------------------------------------------------------
@@ -66,7 +44,7 @@ class ReportView(APIView):
         responses={201: s.ReportResultSerializer, 400: INVALID, 404: NOT_FOUND},
     )
     def post(self, request, message_id: int):
-        data = _valid(s.ReportSerializer, request.data)
+        data = rest.valid(s.ReportSerializer, request.data)
         reports.report_create(
             user=request.user, message_id=message_id, reason=data["reason"], note=data["note"]
         )
@@ -102,7 +80,7 @@ class QueueListView(APIView):
     )
     def get(self, request):
         _require(policies.can_see_queue(request.user))
-        query = _query(s.QueueQuerySerializer, request)
+        query = rest.query(s.QueueQuerySerializer, request)
         items = selectors.queue_items(
             user=request.user,
             status=query["status"],
@@ -112,7 +90,9 @@ class QueueListView(APIView):
         if "after" in query:
             items = _queue_after(items, query["after"])
         limit = query["limit"]
-        page, following = _page(request, list(items[: limit + 1]), limit, _queue_cursor)
+        page, following = rest.page(
+            request, list(items[: limit + 1]), limit, _queue_cursor, drop=("format",)
+        )
         results = [selectors.queue_item_payload(item) for item in page]
         return Response({"results": results, "next": following})
 
@@ -283,7 +263,7 @@ class ActionView(APIView):
     )
     def post(self, request):
         _require(policies.can_see_queue(request.user))
-        data = _valid(s.ActionSerializer, request.data)
+        data = rest.valid(s.ActionSerializer, request.data)
         result = ACTIONS[data["action"]](request.user, data)
         return Response({"action": data["action"], "ok": True, **result})
 
@@ -358,7 +338,7 @@ class AuditListView(APIView):
     )
     def get(self, request):
         _require(policies.can_see_audit(request.user))
-        query = _query(s.AuditQuerySerializer, request)
+        query = rest.query(s.AuditQuerySerializer, request)
         entries = selectors.audit_entries(
             actor_id=query.get("actor"),
             action=query.get("action"),
@@ -375,8 +355,12 @@ class AuditListView(APIView):
             headers = {"Content-Disposition": 'attachment; filename="audit.csv"'}
             return Response(rows, headers=headers)
         limit = query["limit"]
-        page, following = _page(
-            request, list(entries[: limit + 1]), limit, lambda e: {"before_id": e.pk}
+        page, following = rest.page(
+            request,
+            list(entries[: limit + 1]),
+            limit,
+            lambda e: {"before_id": e.pk},
+            drop=("format",),
         )
         return Response({"results": [selectors.audit_payload(e) for e in page], "next": following})
 
@@ -416,11 +400,13 @@ class RuleListView(APIView):
     )
     def get(self, request):
         found = _editable_rules(request.user)
-        query = _query(s.AfterQuerySerializer, request)
+        query = rest.query(s.AfterQuerySerializer, request)
         if "after" in query:
             found = found.filter(pk__gt=query["after"])
         limit = s.PAGE_LIMIT_MAX
-        page, following = _page(request, list(found[: limit + 1]), limit, lambda r: {"after": r.pk})
+        page, following = rest.page(
+            request, list(found[: limit + 1]), limit, lambda r: {"after": r.pk}, drop=("format",)
+        )
         return Response({"results": s.WordRuleSerializer(page, many=True).data, "next": following})
 
     @extend_schema(
@@ -429,7 +415,7 @@ class RuleListView(APIView):
     )
     def post(self, request):
         _editable_rules(request.user)
-        data = _valid(s.WordRuleSerializer, request.data)
+        data = rest.valid(s.WordRuleSerializer, request.data)
         rule = rules.rule_save(user=request.user, fields=data)
         return Response(s.WordRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
@@ -446,7 +432,7 @@ class RuleDetailView(APIView):
         current = _editable_rules(request.user).filter(pk=rule_id).values(*RULE_FIELDS).first()
         if current is None:
             raise NotFound()
-        data = _valid(s.WordRuleSerializer, request.data, partial=True)
+        data = rest.valid(s.WordRuleSerializer, request.data, partial=True)
         # The service checks a whole rule: what is not sent stays as it is.
         rule = rules.rule_save(user=request.user, fields={**current, **data}, rule_id=rule_id)
         return Response(s.WordRuleSerializer(rule).data)
@@ -475,12 +461,14 @@ class CrisisContactListView(APIView):
     )
     def get(self, request):
         _require(policies.is_platform_moderator(request.user))
-        query = _query(s.AfterQuerySerializer, request)
+        query = rest.query(s.AfterQuerySerializer, request)
         found = CrisisContact.objects.select_related("municipality").order_by("pk")
         if "after" in query:
             found = found.filter(pk__gt=query["after"])
         limit = s.PAGE_LIMIT_MAX
-        page, following = _page(request, list(found[: limit + 1]), limit, lambda c: {"after": c.pk})
+        page, following = rest.page(
+            request, list(found[: limit + 1]), limit, lambda c: {"after": c.pk}, drop=("format",)
+        )
         return Response(
             {"results": s.CrisisContactSerializer(page, many=True).data, "next": following}
         )
@@ -491,7 +479,7 @@ class CrisisContactListView(APIView):
     )
     def post(self, request):
         _may_edit_contacts(request.user)
-        data = _valid(s.CrisisContactSerializer, request.data)
+        data = rest.valid(s.CrisisContactSerializer, request.data)
         contact = rules.crisis_contact_save(user=request.user, fields=data)
         return Response(s.CrisisContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -503,6 +491,6 @@ class CrisisContactDetailView(APIView):
     )
     def patch(self, request, contact_id: int):
         _may_edit_contacts(request.user)
-        data = _valid(s.CrisisContactSerializer, request.data, partial=True)
+        data = rest.valid(s.CrisisContactSerializer, request.data, partial=True)
         contact = rules.crisis_contact_save(user=request.user, fields=data, contact_id=contact_id)
         return Response(s.CrisisContactSerializer(contact).data)

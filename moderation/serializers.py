@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chat.serializers import AuthorSerializer, MessageSerializer
+from community.rest import next_field
 from community.serializers import MunicipalityCodeField
 from moderation.models import CrisisContact, QueueItem, Report, Sanction, WordRule
 from moderation.services.members import MUTE_MINUTES_MAX
@@ -20,12 +21,6 @@ from moderation.services.rooms import SLOW_MODE_MAX
 PAGE_LIMIT = 50
 PAGE_LIMIT_MAX = 100
 REASON_MAX = 1000
-
-
-def _next_field() -> serializers.CharField:
-    return serializers.CharField(
-        allow_null=True, help_text="Query string of the next page, or null on the last one."
-    )
 
 
 @extend_schema_field(
@@ -257,7 +252,7 @@ class QueueItemSerializer(serializers.Serializer):
 
 class QueuePageSerializer(serializers.Serializer):
     results = QueueItemSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class ReportedItemSerializer(serializers.Serializer):
@@ -331,14 +326,14 @@ class AuditEntrySerializer(serializers.Serializer):
 
 class AuditPageSerializer(serializers.Serializer):
     results = AuditEntrySerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class WordRuleListSerializer(serializers.Serializer):
     results = WordRuleSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class CrisisContactListSerializer(serializers.Serializer):
     results = CrisisContactSerializer(many=True)
-    next = _next_field()
+    next = next_field()

@@ -6,43 +6,19 @@ selectors build; every refusal is a ``community.errors`` error the one handler r
 """
 
 from dataclasses import replace
-from urllib.parse import urlencode
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community import rest
+from community.rest import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, NOT_SIGNED_IN
 from community.support import policies, selectors, services
 from community.support import serializers as s
 from community.support.finder import Answers
 from community.support.services import ArticleFields, Hours
-
-INVALID = OpenApiResponse(description="invalid: see `fields`")
-NOT_SIGNED_IN = OpenApiResponse(description="not_signed_in")
-FORBIDDEN = OpenApiResponse(description="forbidden, with the reason in `detail`")
-NOT_FOUND = OpenApiResponse(description="not_found: missing or not visible to you")
-CONFLICT = OpenApiResponse(description="conflict, with the reason in `detail`")
-
-
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _query(serializer_class, request) -> dict:
-    # A plain dict: DRF reads a missing boolean in a QueryDict as an unticked checkbox.
-    return _valid(serializer_class, request.query_params.dict())
-
-
-def _next(request, has_more: bool, **cursor) -> str | None:
-    """The query string of the next page: the same filters, a new cursor."""
-    if not has_more:
-        return None
-    return urlencode({**request.query_params.dict(), **cursor})
-
 
 # --- organisations ------------------------------------------------------------------------
 
@@ -58,7 +34,7 @@ class OrganisationListView(APIView):
         responses={200: s.OrganisationListSerializer, 400: INVALID},
     )
     def get(self, request):
-        query = _query(s.OrganisationQuerySerializer, request)
+        query = rest.query(s.OrganisationQuerySerializer, request)
         found, has_more = selectors.organisation_list(
             municipality=query.get("municipality"),
             kind=query.get("kind"),
@@ -66,7 +42,9 @@ class OrganisationListView(APIView):
         )
         now = timezone.now()
         results = [selectors.organisation_payload(o, now=now) for o in found]
-        following = _next(request, has_more, after=found[-1].pk if found else 0)
+        following = (
+            rest.next_query(request, after=found[-1].pk if found else 0) if has_more else None
+        )
         return Response({"results": results, "next": following})
 
 
@@ -96,7 +74,7 @@ class OrganisationDetailView(APIView):
         },
     )
     def patch(self, request, organisation_id: int):
-        data = dict(_valid(s.OrganisationUpdateSerializer, request.data))
+        data = dict(rest.valid(s.OrganisationUpdateSerializer, request.data))
         hours = data.pop("opening_hours", None)
         services.organisation_update(
             user=request.user,
@@ -121,7 +99,7 @@ class EntryListView(APIView):
         responses={200: s.EntryListSerializer, 400: INVALID},
     )
     def get(self, request):
-        query = _query(s.EntryQuerySerializer, request)
+        query = rest.query(s.EntryQuerySerializer, request)
         filters = selectors.EntryFilters(
             q=query.get("q", ""),
             category=query.get("category"),
@@ -132,7 +110,9 @@ class EntryListView(APIView):
         found, has_more = selectors.entry_search(
             user=request.user, filters=filters, after_id=query.get("after")
         )
-        following = _next(request, has_more, after=found[-1].pk if found else 0)
+        following = (
+            rest.next_query(request, after=found[-1].pk if found else 0) if has_more else None
+        )
         return Response({"results": [selectors.entry_payload(e) for e in found], "next": following})
 
     @extend_schema(
@@ -140,7 +120,7 @@ class EntryListView(APIView):
         responses={201: s.EntrySerializer, 400: INVALID, 401: NOT_SIGNED_IN, 403: FORBIDDEN},
     )
     def post(self, request):
-        data = _valid(s.EntryWriteSerializer, request.data)
+        data = rest.valid(s.EntryWriteSerializer, request.data)
         entry = services.support_entry_create(user=request.user, data=services.EntryFields(**data))
         return Response(selectors.entry_payload(entry), status=status.HTTP_201_CREATED)
 
@@ -158,7 +138,7 @@ class EntryDetailView(APIView):
         responses={200: s.EntrySerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def patch(self, request, entry_id: int):
-        data = _valid(s.EntryWriteSerializer, request.data, partial=True)
+        data = rest.valid(s.EntryWriteSerializer, request.data, partial=True)
         current = policies.entry_for_user(user=request.user, entry_id=entry_id)
         merged = replace(services.entry_fields_of(current), **data)
         entry = services.support_entry_update(user=request.user, entry_id=entry_id, data=merged)
@@ -184,7 +164,7 @@ class FinderView(APIView):
         responses={200: s.FinderSerializer, 400: INVALID},
     )
     def get(self, request):
-        query = _query(s.FinderQuerySerializer, request)
+        query = rest.query(s.FinderQuerySerializer, request)
         answers = Answers(
             need=query["need"],
             cares_for=query["cares_for"],
@@ -203,7 +183,7 @@ class FinderSaveView(APIView):
         responses={200: s.FinderSavedSerializer, 400: INVALID, 401: NOT_SIGNED_IN},
     )
     def post(self, request):
-        data = _valid(s.FinderSaveSerializer, request.data)
+        data = rest.valid(s.FinderSaveSerializer, request.data)
         user = services.finder_answers_save(user=request.user, **data)
         municipality = user.municipality
         return Response(
@@ -241,11 +221,13 @@ class TalkRequestListView(APIView):
         responses={200: s.TalkRequestListSerializer, 400: INVALID, 401: NOT_SIGNED_IN},
     )
     def get(self, request):
-        query = _query(s.TalkRequestQuerySerializer, request)
+        query = rest.query(s.TalkRequestQuerySerializer, request)
         found, has_more = selectors.talk_requests_for_user(
             user=request.user, status=query.get("status"), after_id=query.get("after")
         )
-        following = _next(request, has_more, after=found[-1].pk if found else 0)
+        following = (
+            rest.next_query(request, after=found[-1].pk if found else 0) if has_more else None
+        )
         return Response(
             {"results": [_talk(t, user=request.user) for t in found], "next": following}
         )
@@ -255,7 +237,7 @@ class TalkRequestListView(APIView):
         responses={201: s.TalkRequestSerializer, 400: INVALID, 401: NOT_SIGNED_IN, 409: CONFLICT},
     )
     def post(self, request):
-        data = _valid(s.TalkRequestCreateSerializer, request.data)
+        data = rest.valid(s.TalkRequestCreateSerializer, request.data)
         talk_request = services.talk_request_create(user=request.user, **data)
         return Response(
             selectors.talk_request_payload(talk_request), status=status.HTTP_201_CREATED
@@ -280,7 +262,7 @@ class TalkRequestDetailView(APIView):
         },
     )
     def patch(self, request, request_id: int):
-        data = _valid(s.TalkRequestUpdateSerializer, request.data)
+        data = rest.valid(s.TalkRequestUpdateSerializer, request.data)
         talk_request = services.talk_request_update(
             user=request.user, request_id=request_id, **data
         )
@@ -304,11 +286,13 @@ class ArticleListView(APIView):
         responses={200: s.ArticleListSerializer, 400: INVALID},
     )
     def get(self, request):
-        query = _query(s.ArticleQuerySerializer, request)
+        query = rest.query(s.ArticleQuerySerializer, request)
         found, has_more = selectors.article_list(
             user=request.user, category=query.get("category"), before_id=query.get("before")
         )
-        following = _next(request, has_more, before=found[-1].pk if found else 0)
+        following = (
+            rest.next_query(request, before=found[-1].pk if found else 0) if has_more else None
+        )
         return Response({"results": [selectors.article_ref(a) for a in found], "next": following})
 
     @extend_schema(
@@ -316,7 +300,7 @@ class ArticleListView(APIView):
         responses={201: s.ArticleSerializer, 400: INVALID, 401: NOT_SIGNED_IN, 403: FORBIDDEN},
     )
     def post(self, request):
-        data = _valid(s.ArticleWriteSerializer, request.data)
+        data = rest.valid(s.ArticleWriteSerializer, request.data)
         article = services.article_create(user=request.user, data=_article_fields(data))
         return Response(selectors.article_payload(article), status=status.HTTP_201_CREATED)
 
@@ -334,7 +318,7 @@ class ArticleDetailView(APIView):
         responses={200: s.ArticleSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def patch(self, request, slug: str):
-        data = _valid(s.ArticleWriteSerializer, request.data, partial=True)
+        data = rest.valid(s.ArticleWriteSerializer, request.data, partial=True)
         current = policies.article_for_user(user=request.user, slug=slug)
         fields = services.article_fields_of(current)
         changes = dict(data)

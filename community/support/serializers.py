@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from chat.serializers import MeetupSummarySerializer
 from community.models import CaresFor, Organisation, SituationTag, TalkRequest, Weekday
+from community.rest import next_field
 from community.serializers import MunicipalityCodeField, MunicipalitySerializer
 from community.support.finder import Need
 from groups.models import Theme
@@ -44,12 +45,6 @@ NeedField = _named_choice("FinderNeed", Need.choices)
 OrganisationKindField = _named_choice("OrganisationKind", Organisation.Kind.choices)
 ChannelField = _named_choice("TalkChannel", TalkRequest.Channel.choices)
 TalkStatusField = _named_choice("TalkStatus", TalkRequest.Status.choices)
-
-
-def _next_field() -> serializers.CharField:
-    return serializers.CharField(
-        allow_null=True, help_text="Query string of the next page, or null on the last one."
-    )
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -285,7 +280,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
 class OrganisationListSerializer(serializers.Serializer):
     results = OrganisationSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class SupportOrganisationRefSerializer(serializers.Serializer):
@@ -322,7 +317,7 @@ class EntrySerializer(EntryRefSerializer):
 
 class EntryListSerializer(serializers.Serializer):
     results = EntrySerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class NextStepSerializer(serializers.Serializer):
@@ -407,7 +402,7 @@ class TalkRequestSerializer(serializers.Serializer):
 
 class TalkRequestListSerializer(serializers.Serializer):
     results = TalkRequestSerializer(many=True)
-    next = _next_field()
+    next = next_field()
 
 
 class OrganisationNameSerializer(serializers.Serializer):
@@ -427,4 +422,4 @@ class ArticleSerializer(ArticleRefSerializer):
 
 class ArticleListSerializer(serializers.Serializer):
     results = ArticleRefSerializer(many=True)
-    next = _next_field()
+    next = next_field()

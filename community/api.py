@@ -12,7 +12,7 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community import rest, selectors, services
+from community import rest, selectors, services, signup
 from community import serializers as s
 from community.errors import Forbidden, Invalid, NotSignedIn, RateLimited
 from community.services import Profile
@@ -77,22 +77,43 @@ class TokenView(APIView):
 
 
 class SignupView(APIView):
+    """Answers the same for a new and a registered address; the e-mail says what is next."""
+
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(request=s.SignupSerializer, responses={201: s.SignupResultSerializer, **ERRORS})
+    @extend_schema(request=s.SignupSerializer, responses={202: s.DetailSerializer, **ERRORS})
     def post(self, request):
         if not ratelimit.consume(request._request, action="signup"):
             raise RateLimited(retry_after=_retry_after("signup"))
         data = rest.valid(s.SignupSerializer, request.data)
-        user = services.user_signup(
+        signup.signup_request(
             email=data["email"],
             password=data["password"],
             profile=_profile(data),
             accepted_terms=data["accept_terms"],
         )
-        token = services.token_create(user=user)
-        body = {"user": s.MeSerializer(user).data, "token": token.key}
+        detail = _("Check your e-mail. Enter the code from it to finish signing up.")
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class SignupConfirmView(APIView):
+    """The code from the e-mail creates the account and signs it in."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=s.SignupConfirmSerializer, responses={201: s.SignupResultSerializer, **ERRORS}
+    )
+    def post(self, request):
+        data = rest.valid(s.SignupConfirmSerializer, request.data)
+        user = signup.signup_confirm(email=data["email"], code=data["code"])
+        body = {"user": s.MeSerializer(user).data, "token": _issue_token(user)}
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _issue_token(user) -> str:
+    """The API credential handed out when an account is created."""
+    return services.token_create(user=user).key
 
 
 class MeView(APIView):

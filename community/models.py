@@ -238,6 +238,24 @@ class Consent(models.Model):
         return f"{self.user} {self.document} {self.version}"
 
 
+class PendingSignup(models.Model):
+    """A sign-up waiting for the code sent to its address; no account exists until then.
+
+    Holds what the person entered (the password already hashed) and a keyed hash of the
+    code. One per address: signing up again replaces it. Expired rows are worthless.
+    """
+
+    email = models.EmailField(max_length=254, unique=True)
+    password = models.CharField(max_length=128)
+    profile = models.JSONField()
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"pending {self.email}"
+
+
 class Notification(models.Model):
     """Something that happened for one person: shown in the app, e-mailed if they opted in."""
 

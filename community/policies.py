@@ -1,6 +1,11 @@
 """Who may do what in the community. Roles are decided here and nowhere else."""
 
-from community.models import Role
+from community.models import MINIMUM_AGE, Role, age_for_birth_year
+
+
+def old_enough_to_join(*, birth_year: int) -> bool:
+    """Bredvid is from 13, the Swedish age of digital consent."""
+    return age_for_birth_year(birth_year) >= MINIMUM_AGE
 
 
 def is_signed_in(user) -> bool:

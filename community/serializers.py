@@ -50,6 +50,15 @@ class SignupSerializer(ProfileSerializer):
     )
 
 
+class SignupConfirmSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    code = serializers.CharField(max_length=20, help_text="The code from the e-mail.")
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False)

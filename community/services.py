@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from community import legal, realtime, selectors
+from community import legal, policies, realtime, selectors
 from community.models import (
     MINIMUM_AGE,
     CaresFor,
@@ -22,7 +22,6 @@ from community.models import (
     Notification,
     SituationTag,
     User,
-    age_for_birth_year,
 )
 
 
@@ -43,7 +42,7 @@ def _validate_profile(profile: Profile, *, user_id: int | None = None) -> None:
     this_year = timezone.localdate().year
     if profile.birth_year > this_year or profile.birth_year < this_year - 120:
         errors["birth_year"] = [_("Enter the year you were born, for example 2008.")]
-    elif age_for_birth_year(profile.birth_year) < MINIMUM_AGE:
+    elif not policies.old_enough_to_join(birth_year=profile.birth_year):
         errors["birth_year"] = [
             _(
                 "Bredvid is for people who are %(age)s or older. Talk to an adult you "
@@ -80,15 +79,26 @@ def _profile_fields(profile: Profile) -> dict:
     }
 
 
-def user_signup_check(*, email: str, password: str, profile: Profile, accepted_terms: bool) -> User:
-    """Every sign-up rule, without writing: the unsaved user, or field errors."""
+def user_signup_check(
+    *,
+    email: str,
+    password: str,
+    profile: Profile,
+    accepted_terms: bool,
+    email_must_be_new: bool = True,
+) -> User:
+    """Every sign-up rule, without writing: the unsaved user, or field errors.
+
+    With ``email_must_be_new=False`` a registered address is not an error: sign-up by code
+    answers it like any other, so that nobody learns whether the address has an account.
+    """
     email = email.strip().lower()
     errors: dict[str, list[str]] = {}
     try:
         _validate_profile(profile)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if selectors.user_by_email(email=email) is not None:
+    if email_must_be_new and selectors.user_by_email(email=email) is not None:
         errors["email"] = [_("An account with that e-mail address already exists.")]
     if not accepted_terms:
         errors["accept_terms"] = [
@@ -111,6 +121,19 @@ def user_signup(*, email: str, password: str, profile: Profile, accepted_terms: 
     user = user_signup_check(
         email=email, password=password, profile=profile, accepted_terms=accepted_terms
     )
+    return _user_save_new(user=user, email_verified=False)
+
+
+@transaction.atomic
+def user_signup_confirmed(*, email: str, password_hash: str, profile: Profile) -> User:
+    """Create a member whose address has just been proven by a code (rules checked again)."""
+    _validate_profile(profile)
+    user = User(email=email.strip().lower(), password=password_hash, **_profile_fields(profile))
+    return _user_save_new(user=user, email_verified=True)
+
+
+def _user_save_new(*, user: User, email_verified: bool) -> User:
+    """Store a checked new member, their address and the documents they accepted."""
     try:
         with transaction.atomic():
             user.save()
@@ -118,7 +141,7 @@ def user_signup(*, email: str, password: str, profile: Profile, accepted_terms: 
         raise ValidationError(
             {"display_name": [_("That display name or e-mail address is taken.")]}
         ) from error
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     consents_record(user=user)
     return user
 

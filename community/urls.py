@@ -5,6 +5,7 @@ from community import api
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="auth-token"),
     path("auth/signup/", api.SignupView.as_view(), name="auth-signup"),
+    path("auth/signup/confirm/", api.SignupConfirmView.as_view(), name="auth-signup-confirm"),
     path("auth/password/change/", api.PasswordChangeView.as_view(), name="password-change"),
     path("auth/password/reset/", api.PasswordResetView.as_view(), name="password-reset"),
     path("me/", api.MeView.as_view(), name="me"),

@@ -3,11 +3,15 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from community import legal, services
+from community import legal, policies, services, signup
 from community.models import CaresFor, Language, Municipality, SituationTag
 from community.services import Profile
+
+# The address a page sign-up is waiting on, for the page that asks for its code.
+SIGNUP_EMAIL_SESSION_KEY = "signup_email"
 
 
 class ProfileFieldsMixin(forms.Form):
@@ -81,13 +85,25 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
 
     documents = legal.DOCUMENTS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.below_minimum_age = False
+
+    def validate_unique_email(self, value: str) -> str:
+        """A registered address is answered like a new one (see ``signup.signup_request``)."""
+        return value
+
     def clean(self):
         """Show every rule broken at once: the service's checks join the field checks."""
         cleaned = super().clean()
+        year = cleaned.get("birth_year")
+        self.below_minimum_age = year is not None and not policies.old_enough_to_join(
+            birth_year=year
+        )
         if not all(k in cleaned for k in ("email", "password1", "display_name", "birth_year")):
             return cleaned
         try:
-            services.user_signup_check(**self._signup_arguments())
+            services.user_signup_check(**self._signup_arguments(), email_must_be_new=False)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 target = {"password": "password1"}.get(field, field)
@@ -105,9 +121,27 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
             "accepted_terms": self.cleaned_data.get("accept_terms", False),
         }
 
-    def save(self, request):
-        """Create the member through the one sign-up service, as the API does."""
-        return services.user_signup(**self._signup_arguments())
+    def try_save(self, request):
+        """Send the code (or the note to a registered address's owner) as the API does;
+        no account exists until the code comes back."""
+        signup.signup_request(**self._signup_arguments())
+        request.session[SIGNUP_EMAIL_SESSION_KEY] = self.cleaned_data["email"].strip().lower()
+        return None, redirect("account_signup_confirm")
+
+
+class SignupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the e-mail"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "size": "8",
+            }
+        ),
+    )
 
 
 class ProfileForm(ProfileFieldsMixin):

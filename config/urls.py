@@ -16,6 +16,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("frontend.urls")),
+    path("konto/", include("frontend.account_urls")),  # before allauth's: ours win
     path("konto/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -1,6 +1,9 @@
 // "Leave quickly": a click on the link, or Escape pressed twice within a second, blanks
 // the page at once and replaces it with the neutral site, so this page drops out of the
-// tab's history. Without JavaScript the link still works as an ordinary link.
+// tab's history. A signed-in member is also signed out by a beacon, which the browser
+// delivers even as the page goes, so Back or a new tab shows nothing of theirs (signed-in
+// pages are sent with Cache-Control: no-store). Without JavaScript the link still works
+// as an ordinary link.
 
 const DOUBLE_ESCAPE_MS = 1000;
 
@@ -11,9 +14,18 @@ if (link) {
   let leaving = false;
   let lastEscape = -Infinity;
 
+  const signOut = () => {
+    const url = link.dataset.signOut;
+    if (!url || !navigator.sendBeacon) return;
+    const body = new FormData();
+    body.append("csrfmiddlewaretoken", link.dataset.csrf || "");
+    navigator.sendBeacon(url, body);
+  };
+
   const leave = () => {
     if (leaving) return;
     leaving = true;
+    signOut();
     // Nothing should stay on screen while the next site loads over a slow network.
     document.title = "";
     document.body.replaceChildren();
@@ -35,3 +47,9 @@ if (link) {
     }
   });
 }
+
+// A page restored from the back-forward cache was not asked for again: ask, so a signed-out
+// browser gets the login page instead of what the member saw.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && link && link.dataset.signOut) window.location.reload();
+});

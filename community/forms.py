@@ -139,6 +139,8 @@ class SignupCodeForm(forms.Form):
                 "autocomplete": "one-time-code",
                 "pattern": "[0-9 ]*",
                 "size": "8",
+                # The page's one task: the field is ready and in view when the page opens.
+                "autofocus": True,
             }
         ),
     )

@@ -1,5 +1,7 @@
 """A live daphne (Channels' own test process) and Playwright driving Debian's Chromium."""
 
+import os
+import tempfile
 import time
 from functools import partial
 from pathlib import Path
@@ -21,14 +23,39 @@ CHROMIUM_ARGS = [
 NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Search</title><h1>Search</h1></html>"
 
 
+# The server's e-mail lands in files here, where a test can read it (its outbox is in the
+# other process). One directory per test run.
+LIVE_MAIL_DIR = Path(tempfile.gettempdir()) / f"bredvid-live-mail-{os.getpid()}"
+
+
 def _fresh_after_fork() -> None:
     """The forked server inherits asgiref's one-thread executor without its thread (threads
     do not survive a fork): consumers' database calls would wait forever. Give it a new one."""
     from concurrent.futures import ThreadPoolExecutor
 
     from asgiref.sync import SyncToAsync
+    from django.conf import settings
 
     SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(LIVE_MAIL_DIR)
+
+
+def live_mail(address: str, timeout: float = 5.0) -> list[str]:
+    """Bodies of the e-mails the live server has sent to ``address``, oldest first."""
+    import email
+
+    deadline = time.monotonic() + timeout
+    while True:
+        bodies = []
+        for path in sorted(LIVE_MAIL_DIR.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                message = email.message_from_bytes(raw.strip())
+                if message["To"] == address:
+                    bodies.append(message.get_payload(decode=True).decode())
+        if bodies or time.monotonic() > deadline:
+            return bodies
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ def test_openapi_schema_renders_and_validates(client):
     assert {
         "/api/v1/auth/token/",
         "/api/v1/auth/signup/",
+        "/api/v1/auth/signup/confirm/",
         "/api/v1/me/",
         "/api/v1/municipalities/",
         "/api/v1/rooms/",

@@ -450,6 +450,17 @@ async def test_signing_out_closes_that_sessions_sockets(member):
     await other_session.disconnect()
 
 
+async def test_quick_exit_closes_that_sessions_sockets(member):
+    client = Client()
+    await sync_to_async(client.force_login)(member)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    socket = await open_socket(member, cookie=cookie)
+
+    await sync_to_async(client.post)("/konto/quick-exit/")
+
+    assert await socket.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}
+
+
 async def test_deleting_an_api_token_closes_its_sockets(member):
     from channels.testing import WebsocketCommunicator
 
@@ -470,14 +481,3 @@ def services_token_delete(user):
     from community import services as community_services
 
     community_services.token_delete(user=user)
-
-
-async def test_quick_exit_closes_that_sessions_sockets(member):
-    client = Client()
-    await sync_to_async(client.force_login)(member)
-    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
-    socket = await open_socket(member, cookie=cookie)
-
-    await sync_to_async(client.post)("/konto/quick-exit/")
-
-    assert await socket.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}

@@ -29,6 +29,11 @@ def _retry_after(action: str) -> int:
     return int(max((rate.duration for rate in rates), default=60))
 
 
+def _limit(request, action: str, key: str | None = None) -> None:
+    if not ratelimit.consume(request._request, action=action, key=key):
+        raise RateLimited(retry_after=_retry_after(action))
+
+
 def _profile(data: dict) -> Profile:
     return Profile(
         display_name=data["display_name"],
@@ -86,6 +91,7 @@ class SignupView(APIView):
         if not ratelimit.consume(request._request, action="signup"):
             raise RateLimited(retry_after=_retry_after("signup"))
         data = rest.valid(s.SignupSerializer, request.data)
+        _limit(request, "signup_email", key=data["email"].strip().lower())
         signup.signup_request(
             email=data["email"],
             password=data["password"],
@@ -105,6 +111,7 @@ class SignupConfirmView(APIView):
         request=s.SignupConfirmSerializer, responses={201: s.SignupResultSerializer, **ERRORS}
     )
     def post(self, request):
+        _limit(request, "signup_confirm")
         data = rest.valid(s.SignupConfirmSerializer, request.data)
         user = signup.signup_confirm(email=data["email"], code=data["code"])
         body = {"user": s.MeSerializer(user).data, "token": _issue_token(user)}

@@ -155,9 +155,16 @@ ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "community.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Failed logins: at most 10 a minute from one address, 5 per account in 5 minutes.
+# Sign-up e-mails (a code, or a note to a registered address's owner): 3 to one address in
+# 10 minutes. Sign-up codes tried, right or wrong: 100 from one client address in 15
+# minutes (a school class may share one); each address also locks after 5 wrong codes.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE", default="10/m/ip,5/5m/key"),
+    "signup_email": "3/10m/key",
+    "signup_confirm": "100/15m/ip",
 }
+# A sign-up never tells whether an address has an account (community.signup keeps to it).
+ACCOUNT_PREVENT_ENUMERATION = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "frontend:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "frontend:landing"

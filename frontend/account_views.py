@@ -2,6 +2,7 @@
 
 from allauth.account.adapter import get_adapter
 from allauth.account.views import SignupView as AllauthSignupView
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community import signup
-from community.errors import BredvidError, RateLimited
+from community.errors import DEFAULT_DETAIL, BredvidError, Code, RateLimited
 from community.forms import SIGNUP_EMAIL_SESSION_KEY, SignupCodeForm
 
 # A browser that gave an under-13 birth year sees the same page for a day, whatever year it
@@ -57,6 +58,11 @@ class SignupView(AllauthSignupView):
             return _below_minimum_age_page(request, remember=False)
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        refused = ratelimit.consume_or_429(self.request, action="signup_email", key=email)
+        return refused or super().form_valid(form)
+
     def form_invalid(self, form):
         if form.below_minimum_age:
             return _below_minimum_age_page(self.request, remember=True)
@@ -72,7 +78,10 @@ def signup_confirm(request):
         return redirect("account_signup")
     form = SignupCodeForm(request.POST or None)
     status = 200
-    if form.is_valid():
+    if form.is_valid() and not ratelimit.consume(request, action="signup_confirm"):
+        status = 429
+        form.add_error("code", DEFAULT_DETAIL[Code.RATE_LIMITED])
+    elif form.is_valid():
         try:
             user = signup.signup_confirm(email=email, code=form.cleaned_data["code"])
         except BredvidError as error:

@@ -518,3 +518,29 @@ def test_municipalities_are_listed_with_official_codes(api):
     assert codes["0180"] == "Stockholm"
     assert codes["0000"] == "Annan / utanför Sverige"
     assert body["next"] is None
+
+
+@pytest.mark.parametrize("registered", [False, True], ids=["new", "registered"])
+def test_signup_mails_one_address_at_most_three_times_in_ten_minutes(api, registered):
+    if registered:
+        UserFactory(email="ny.person@example.se")
+    answers = [api.post("/api/v1/auth/signup/", signup_body(), format="json") for _ in range(4)]
+
+    assert [a.status_code for a in answers] == [202, 202, 202, 429]
+    assert answers[-1].json()["code"] == "rate_limited"
+    assert int(answers[-1]["Retry-After"]) == 600
+    assert len(mail.outbox) == 3
+
+
+def test_signup_codes_tried_from_one_client_address_are_limited(api, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup_confirm": "2/15m/ip"}
+    api.post("/api/v1/auth/signup/", signup_body(), format="json")
+    code = signup_code("ny.person@example.se")
+    confirm(api, "000000", email="a@example.se")
+    confirm(api, "000000", email="b@example.se")
+
+    response = confirm(api, code)
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limited"
+    assert User.objects.count() == 0

@@ -253,3 +253,26 @@ def test_landing_page_says_how_to_clear_history(client):
         html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert 'id="clear-history"' in html
+
+
+def test_signup_page_mails_one_address_at_most_three_times(client, municipalities):
+    answers = [client.post("/konto/signup/", signup_form()) for _ in range(4)]
+
+    assert [a.status_code for a in answers] == [302, 302, 302, 429]
+    assert 'id="quick-exit"' in answers[-1].content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_codes_tried_on_the_page_from_one_client_address_are_limited(
+    client, municipalities, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup_confirm": "2/15m/ip"}
+    client.post("/konto/signup/", signup_form())
+    code = code_for("ny@example.se")
+    client.post(CONFIRM, {"code": "000000"})
+    client.post(CONFIRM, {"code": "000001"})
+
+    response = client.post(CONFIRM, {"code": code})
+
+    assert response.status_code == 429
+    assert User.objects.count() == 0

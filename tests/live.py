@@ -1,6 +1,7 @@
 """A live daphne (Channels' own test process) and Playwright driving Debian's Chromium."""
 
 import os
+import shutil
 import tempfile
 import time
 from functools import partial
@@ -83,6 +84,7 @@ def live_server_url(django_db_setup, django_db_blocker):
     server.terminate()
     server.join(timeout=10)
     allowed.disable()
+    shutil.rmtree(LIVE_MAIL_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -100,7 +100,7 @@ def signup_confirm(request):
 
 @require_POST
 def quick_exit(request):
-    """ "Leave quickly" sends this as a beacon (CSRF token in the body) while the page goes."""
+    """Sign out for "Leave quickly": a beacon (CSRF token in the body) as the page goes."""
     if request.user.is_authenticated:
         get_adapter(request).logout(request)  # also closes this session's sockets
     return HttpResponse(status=204)

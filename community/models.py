@@ -464,3 +464,14 @@ class TalkRequest(models.Model):
 
     def __str__(self) -> str:
         return f"talk request {self.pk} ({self.status})"
+
+
+class DemoRecord(models.Model):
+    """A row ``seed_demo`` made: later runs find their own rows by key, never other people's."""
+
+    key = models.CharField(max_length=160, unique=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return self.key

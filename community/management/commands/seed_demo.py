@@ -15,6 +15,9 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on: it creates known passwords.")
         with transaction.atomic():
+            if demo.is_seeded_without_records():
+                for module in (demo, chat_demo, groups_demo, support_demo):
+                    module.adopt()
             users = demo.seed()
             rooms = chat_demo.seed()
             groups = groups_demo.seed()

@@ -262,13 +262,23 @@ class Notification(models.Model):
 # --- Find support: staffed hours, the support directory, knowledge, talk requests ---------
 
 
+class Theme(models.TextChoices):
+    """The carers' own keywords from the municipal reports: for groups, support and articles."""
+
+    GEMENSKAP = "gemenskap", _("Community")
+    INFORMATION = "information", _("Information")
+    KUNSKAP = "kunskap", _("Knowledge")
+    SAMTALSSTOD = "samtalsstod", _("Conversation support")
+    AVLASTNING = "avlastning", _("Respite")
+    EKONOMI = "ekonomi", _("Finances")
+    TRYGGHET = "trygghet", _("Safety")
+    MOTESPLATSER = "motesplatser", _("Meeting places")
+    FRISKVARD = "friskvard", _("Wellbeing")
+    ANHORIGGRUPPER = "anhoriggrupper", _("Carer groups")
+
+
 def theme_choices():
-    """The carers' keywords, shared with peer groups (``groups.models.Theme``).
-
-    A callable, so this module need not import ``groups.models``, which imports it.
-    """
-    from groups.models import Theme
-
+    """``Theme.choices``; the migrations name this callable."""
     return Theme.choices
 
 

@@ -101,9 +101,9 @@ def _made_by_people(municipalities):
     from chat import services as chat_services
     from community import services as community_services
     from community.services import Profile
-    from community.support import services as support_services
     from groups.services import meetups as meetup_services
     from groups.services import membership as membership_services
+    from support import services as support_services
     from tests.factories import CoordinatorFactory, municipality
 
     halmstad = municipality("1380")

@@ -4,8 +4,8 @@ from django.db import transaction
 
 from chat import demo as chat_demo
 from community import demo
-from community.support import demo as support_demo
 from groups import demo as groups_demo
+from support import demo as support_demo
 
 
 class Command(BaseCommand):

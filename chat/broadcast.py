@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from community.realtime import to_user_control, user_group  # noqa: F401 - chat's own too
+from community.realtime import to_user_control, user_group  # noqa: F401 - used as broadcast.*
 
 # Who of a room's subscribers may receive a frame; consumers apply it per reader.
 EVERYONE = "all"

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Municipality, Organisation, Theme  # noqa: F401 - groups' themes
+from community.models import Municipality, Organisation, Theme  # noqa: F401 - as groups.models.Theme
 
 
 def new_token() -> str:

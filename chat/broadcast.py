@@ -11,6 +11,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from community.realtime import to_user_control, user_group  # noqa: F401 - used as broadcast.*
+
 # Who of a room's subscribers may receive a frame; consumers apply it per reader.
 EVERYONE = "all"
 AUTHOR_AND_MODERATORS = "moderators"
@@ -19,10 +21,6 @@ OTHERS = "others"  # everyone but the author and the room's moderators
 
 def room_group(room_id: int) -> str:
     return f"room.{room_id}"
-
-
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
 
 
 def dumps(frame: dict) -> str:
@@ -94,13 +92,6 @@ def to_group(group: str, frame: dict) -> None:
     """A frame for a named group of sockets (e.g. the moderators' dashboards)."""
     event = {"type": "user.frame", "text": dumps(frame)}
     transaction.on_commit(lambda: _send(group, event))
-
-
-def to_user_control(user_id: int, kind: str) -> None:
-    """Tell a person's sockets to reload something they cache (e.g. their mute list)."""
-    transaction.on_commit(
-        lambda: _send(user_group(user_id), {"type": "user.control", "kind": kind})
-    )
 
 
 def close_sockets(group: str, code: int) -> None:

@@ -9,12 +9,10 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
 
-from chat import broadcast, policies, presence, protocol, selectors, services
+from chat import broadcast, policies, ports, presence, protocol, selectors, services
 from chat.protocol import ProtocolError
 from community.errors import BredvidError, NotFound
 from community.realtime import in_database
-from moderation.broadcast import MODERATORS, moderators_of_group
-from moderation.policies import moderated_group_ids
 
 # A live message whose seq jumps ahead by at most this many is preceded by the ones the
 # layer has not brought yet (another process's broadcast overtaken, or one lost), read from
@@ -42,14 +40,6 @@ def _backlog(viewer, room_id: int, after_seq: int):
     return selectors.message_page(
         viewer=viewer, room_id=room_id, after_seq=after_seq, limit=selectors.BACKLOG_LIMIT
     )
-
-
-def moderation_groups(user) -> list[str]:
-    """The live queues this person's dashboard follows."""
-    group_ids = moderated_group_ids(user)
-    if group_ids is None:
-        return [MODERATORS]
-    return [moderators_of_group(group_id) for group_id in sorted(group_ids)]
 
 
 @in_database
@@ -92,7 +82,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.groups_joined = [
             broadcast.user_group(self.user.pk),
             self.scope["credential_group"],
-            *await in_database(moderation_groups)(self.user),
+            *await in_database(ports.moderation().socket_groups)(self.user),
         ]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)

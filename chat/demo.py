@@ -2,7 +2,7 @@
 
 from chat import services
 from chat.models import Room
-from community.models import User
+from community import demo
 
 TOPIC_ROOMS = [
     (
@@ -53,17 +53,26 @@ CONVERSATION = [
 ]
 
 
+def adopt() -> None:
+    """Record the rooms an earlier, record-less seed_demo made."""
+    for slug, _, _ in TOPIC_ROOMS:
+        demo.demo_adopt(f"room:{slug}", Room.objects.filter(slug=slug))
+
+
 def seed() -> list[Room]:
-    rooms = []
-    for slug, name, topic in TOPIC_ROOMS:
-        room = Room.objects.filter(slug=slug).first()
-        if room is None:
-            room = services.room_create(name=name, slug=slug, topic=topic)
-        rooms.append(room)
-    people = {u.email: u for u in User.objects.filter(email__in={e for e, _ in CONVERSATION})}
+    rooms = [
+        demo.demo_row(f"room:{slug}", Room, create=lambda s=slug, n=name, t=topic: _room(s, n, t))
+        for slug, name, topic in TOPIC_ROOMS
+    ]
+    people = demo.people()
     for n, (email, body) in enumerate(CONVERSATION):
         # the client_id makes a second run a retry, which changes nothing
         services.message_send(
             user=people[email], room_id=rooms[0].pk, body=body, client_id=f"demo-{n}"
         )
     return rooms
+
+
+def _room(slug: str, name: str, topic: str) -> Room:
+    free = demo.free_value(Room, "slug", demo.numbered(slug, "{}-{}"))
+    return services.room_create(name=name, slug=free, topic=topic)

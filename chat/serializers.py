@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from chat.models import EMOJI, Message, Room
 from chat.selectors import PAGE_LIMIT
+from groups.serializers import MeetupSummarySerializer
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -19,18 +20,6 @@ class ReactionSummarySerializer(serializers.Serializer):
     emoji = serializers.ChoiceField(choices=EMOJI)
     count = serializers.IntegerField()
     users = serializers.ListField(child=serializers.IntegerField())
-
-
-class MeetupSummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    group = serializers.IntegerField()
-    title = serializers.CharField()
-    kind = serializers.CharField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    venue_name = serializers.CharField()
-    status = serializers.CharField()
-    url = serializers.CharField()
 
 
 class MessageSerializer(serializers.Serializer):

@@ -280,13 +280,23 @@ class Notification(models.Model):
 # --- Find support: staffed hours, the support directory, knowledge, talk requests ---------
 
 
+class Theme(models.TextChoices):
+    """The carers' own keywords from the municipal reports: for groups, support and articles."""
+
+    GEMENSKAP = "gemenskap", _("Community")
+    INFORMATION = "information", _("Information")
+    KUNSKAP = "kunskap", _("Knowledge")
+    SAMTALSSTOD = "samtalsstod", _("Conversation support")
+    AVLASTNING = "avlastning", _("Respite")
+    EKONOMI = "ekonomi", _("Finances")
+    TRYGGHET = "trygghet", _("Safety")
+    MOTESPLATSER = "motesplatser", _("Meeting places")
+    FRISKVARD = "friskvard", _("Wellbeing")
+    ANHORIGGRUPPER = "anhoriggrupper", _("Carer groups")
+
+
 def theme_choices():
-    """The carers' keywords, shared with peer groups (``groups.models.Theme``).
-
-    A callable, so this module need not import ``groups.models``, which imports it.
-    """
-    from groups.models import Theme
-
+    """``Theme.choices``; the migrations name this callable."""
     return Theme.choices
 
 
@@ -482,3 +492,14 @@ class TalkRequest(models.Model):
 
     def __str__(self) -> str:
         return f"talk request {self.pk} ({self.status})"
+
+
+class DemoRecord(models.Model):
+    """A row ``seed_demo`` made: later runs find their own rows by key, never other people's."""
+
+    key = models.CharField(max_length=160, unique=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return self.key

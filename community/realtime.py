@@ -7,6 +7,7 @@ from functools import partial
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
@@ -25,3 +26,17 @@ def credential_group(kind: str, secret: str) -> str:
 
 def close_sockets(group: str, code: int = CLOSE_NOT_SIGNED_IN) -> None:
     async_to_sync(get_channel_layer().group_send)(group, {"type": "socket.close", "code": code})
+
+
+def user_group(user_id: int) -> str:
+    """The channel-layer group of every socket of one person (all their tabs and devices)."""
+    return f"user.{user_id}"
+
+
+def to_user_control(user_id: int, kind: str) -> None:
+    """After commit, tell a person's sockets to reload something they cache (their rooms,
+    their mute list)."""
+    event = {"type": "user.control", "kind": kind}
+    transaction.on_commit(
+        lambda: async_to_sync(get_channel_layer().group_send)(user_group(user_id), event)
+    )

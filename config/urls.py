@@ -10,7 +10,7 @@ api_v1 = [
     path("", include("community.urls")),
     path("", include("chat.urls")),
     path("", include("groups.urls")),
-    path("", include("community.support.urls")),
+    path("", include("support.urls")),
     path("", include("moderation.urls")),
 ]
 

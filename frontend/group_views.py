@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.errors import BredvidError, NotFound
-from community.support import selectors as support_selectors
 from frontend.group_forms import (
     CancelForm,
     CheckinCodeForm,
@@ -33,6 +32,7 @@ from groups.models import Invitation, JoinRequest, Meetup, Membership, PeerGroup
 from groups.services import meetups as meetup_services
 from groups.services import membership as membership_services
 from groups.services import rsvps as rsvp_services
+from support import selectors as support_selectors
 
 MEETUP_TIMES = ("starts_at", "ends_at", "rsvp_deadline")
 

@@ -1,4 +1,4 @@
-"""Page forms for find-support; they parse and hand over to ``community.support.services``.
+"""Page forms for find-support; they parse and hand over to ``support.services``.
 
 Field names match the services' (and the API's), so a service refusal lands on its field.
 """
@@ -15,10 +15,10 @@ from community.models import (
     TalkRequest,
     Weekday,
 )
-from community.support.finder import Answers, Need
-from community.support.selectors import EntryFilters
-from community.support.services import ArticleFields, EntryFields, Hours, lecture_meetups_for
 from groups.models import Theme
+from support.finder import Answers, Need
+from support.selectors import EntryFilters
+from support.services import ArticleFields, EntryFields, Hours, lecture_meetups_for
 
 MAX_QUERY = 200
 NOT_SAYING = ("", _("I would rather not say"))

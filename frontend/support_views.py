@@ -21,8 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community.errors import BredvidError, NotFound
 from community.models import CaresFor, SituationTag, TalkRequest
-from community.support import policies, selectors, services
-from community.support.content import render_markdown
 from frontend.support_forms import (
     ArticleFilterForm,
     ArticleForm,
@@ -35,6 +33,8 @@ from frontend.support_forms import (
     TalkRequestForm,
 )
 from groups.models import Theme
+from support import policies, selectors, services
+from support.content import render_markdown
 
 KIND_LABELS = {
     "entry": gettext_lazy("Support"),
@@ -267,7 +267,7 @@ def article_detail(request, slug: str):
     article = _or_404(policies.article_for_user, user=request.user, slug=slug)
     context = {
         "article": article,
-        # Rendered and sanitised by nh3 (community.support.content): safe to show as it is.
+        # Rendered and sanitised by nh3 (support.content): safe to show as it is.
         "body_html": mark_safe(render_markdown(article.body_markdown)),  # noqa: S308
         "categories": _labels(article.categories, Theme.choices),
         "meetups": article.meetups.filter(starts_at__gt=timezone.now()).order_by("starts_at"),

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from community.models import Municipality, Organisation, User
+from community import demo
+from community.models import Municipality, User
 from groups.models import Meetup, Membership, PeerGroup
 from groups.services import meetups as meetup_services
 from groups.services import membership as membership_services
@@ -109,37 +110,37 @@ MEETUPS = [
 ]
 
 
+def adopt() -> None:
+    """Record the groups and meetups an earlier, record-less seed_demo made."""
+    for spec in GROUPS:
+        demo.demo_adopt(_group_key(spec["name"]), PeerGroup.objects.filter(name=spec["name"]))
+    for group_name, title, *_ in MEETUPS:
+        group = demo.demo_find(_group_key(group_name), PeerGroup)
+        rows = Meetup.objects.filter(group=group, title=title)
+        demo.demo_adopt(_meetup_key(group_name, title), rows)
+
+
 def seed() -> list[PeerGroup]:
-    people = {u.email: u for u in User.objects.all()}
+    people = demo.people()
     coordinator = people["samordnare@example.se"]
     groups = [_group(spec, people, coordinator) for spec in GROUPS]
     for spec in MEETUPS:
-        _meetup(spec, people, coordinator)
+        _meetup(spec, people)
     return groups
 
 
+def _group_key(name: str) -> str:
+    return f"group:{name}"
+
+
+def _meetup_key(group_name: str, title: str) -> str:
+    return f"meetup:{group_name}:{title}"
+
+
 def _group(spec: dict, people: dict, coordinator: User) -> PeerGroup:
-    group = PeerGroup.objects.filter(name=spec["name"]).first()
-    if group is None:
-        organisation = Organisation.objects.get(slug=spec["organisation"])
-        # coordinators create groups for their own organisation
-        coordinator.organisation = organisation
-        group = membership_services.group_create(
-            user=coordinator,
-            name=spec["name"],
-            description=spec["description"],
-            themes=spec["themes"],
-            municipality=(
-                Municipality.objects.get(code=spec["municipality"])
-                if spec["municipality"]
-                else None
-            ),
-            min_age=spec["min_age"],
-            max_age=spec["max_age"],
-            joining=spec["joining"],
-            rules=spec["rules"],
-        )
-        coordinator.refresh_from_db()
+    group = demo.demo_row(
+        _group_key(spec["name"]), PeerGroup, create=lambda: _group_create(spec, coordinator)
+    )
     host = people["moderator@example.se"]
     Membership.objects.update_or_create(
         group=group, user=host, defaults={"role": Membership.Role.HOST, "status": "active"}
@@ -149,11 +150,32 @@ def _group(spec: dict, people: dict, coordinator: User) -> PeerGroup:
     return group
 
 
-def _meetup(spec, people: dict, coordinator: User) -> None:
+def _group_create(spec: dict, coordinator: User) -> PeerGroup:
+    # coordinators create groups for their own organisation
+    coordinator.organisation = demo.organisation(spec["organisation"])
+    group = membership_services.group_create(
+        user=coordinator,
+        name=spec["name"],
+        description=spec["description"],
+        themes=spec["themes"],
+        municipality=(
+            Municipality.objects.get(code=spec["municipality"]) if spec["municipality"] else None
+        ),
+        min_age=spec["min_age"],
+        max_age=spec["max_age"],
+        joining=spec["joining"],
+        rules=spec["rules"],
+    )
+    coordinator.refresh_from_db()
+    return group
+
+
+def _meetup(spec, people: dict) -> None:
     group_name, title, days, hour, capacity, venue, address, access, going = spec
-    group = PeerGroup.objects.get(name=group_name)
-    if Meetup.objects.filter(group=group, title=title).exists():
+    key = _meetup_key(group_name, title)
+    if demo.demo_find(key, Meetup) is not None:
         return
+    group = demo.demo_find(_group_key(group_name), PeerGroup)
     host = people["moderator@example.se"]
     fields = meetup_services.MeetupFields(
         title=title,
@@ -167,5 +189,6 @@ def _meetup(spec, people: dict, coordinator: User) -> None:
         "någon möter dig vid dörren.",
     )
     [meetup] = meetup_services.meetup_create(user=host, group_id=group.pk, fields=fields)
+    demo.demo_remember(key, meetup)
     for email in going:
         rsvps.rsvp_set(user=people[email], meetup_id=meetup.pk, status="going")

@@ -8,22 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Municipality, Organisation
-
-
-class Theme(models.TextChoices):
-    """The carers' own keywords from the municipal reports."""
-
-    GEMENSKAP = "gemenskap", _("Community")
-    INFORMATION = "information", _("Information")
-    KUNSKAP = "kunskap", _("Knowledge")
-    SAMTALSSTOD = "samtalsstod", _("Conversation support")
-    AVLASTNING = "avlastning", _("Respite")
-    EKONOMI = "ekonomi", _("Finances")
-    TRYGGHET = "trygghet", _("Safety")
-    MOTESPLATSER = "motesplatser", _("Meeting places")
-    FRISKVARD = "friskvard", _("Wellbeing")
-    ANHORIGGRUPPER = "anhoriggrupper", _("Carer groups")
+from community.models import Municipality, Organisation, Theme  # noqa: F401 - as groups.models.Theme
 
 
 def new_token() -> str:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chat.serializers import MeetupSummarySerializer
 from community.rest import next_field
 from community.serializers import MunicipalityCodeField, OrganisationRefSerializer
 from groups.models import Meetup, PeerGroup, Theme
@@ -215,6 +214,20 @@ class GroupSerializer(serializers.Serializer):
     rules = serializers.CharField()
     is_archived = serializers.BooleanField()
     my_membership = MyMembershipSerializer(allow_null=True)
+
+
+class MeetupSummarySerializer(serializers.Serializer):
+    """A meetup in a line: on room cards, group pages, support articles."""
+
+    id = serializers.IntegerField()
+    group = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    venue_name = serializers.CharField()
+    status = serializers.CharField()
+    url = serializers.CharField()
 
 
 class GroupRoomRefSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """Moderation frames: the live queue for moderators, private notices for members."""
 
 from chat import broadcast
-from moderation import selectors
+from moderation import policies, selectors
 from moderation.models import QueueItem
 
 MODERATORS = "moderators"
@@ -9,6 +9,14 @@ MODERATORS = "moderators"
 
 def moderators_of_group(group_id: int) -> str:
     return f"moderators.group.{group_id}"
+
+
+def socket_groups(user) -> list[str]:
+    """The live queues this person's sockets follow (their dashboard's)."""
+    group_ids = policies.moderated_group_ids(user)
+    if group_ids is None:
+        return [MODERATORS]
+    return [moderators_of_group(group_id) for group_id in sorted(group_ids)]
 
 
 def queue_changed(item: QueueItem) -> None:

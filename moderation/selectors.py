@@ -219,7 +219,7 @@ def room_organisations(room: Room) -> QuerySet[Organisation]:
 
 
 def someone_on_duty(*, room: Room, at=None) -> bool:
-    from community.support.selectors import organisation_is_staffed
+    from support.selectors import organisation_is_staffed
 
     at = at or timezone.now()
     return any(organisation_is_staffed(organisation=o, at=at) for o in room_organisations(room))

@@ -1,4 +1,4 @@
-"""Rooms: created for topics and, by the groups app, for each peer group."""
+"""Rooms: created for topics and, when the groups app creates a peer group, its room."""
 
 from django.db import transaction
 
@@ -13,3 +13,18 @@ def room_create(
     room.full_clean()
     room.save()
     return room
+
+
+def group_room_create(*, group) -> Room:
+    """A new group's room, with the group's name and slug and its description as topic."""
+    return room_create(
+        name=group.name,
+        slug=group.slug,
+        topic=group.description[:300],
+        kind=Room.Kind.GROUP,
+        group=group,
+    )
+
+
+def room_slug_taken(slug: str) -> bool:
+    return Room.objects.filter(slug=slug).exists()

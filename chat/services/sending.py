@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat import broadcast, policies, selectors
+from chat import broadcast, policies, ports, selectors
 from chat.models import BODY_MAX_LENGTH, Message, Room
 from community.errors import (
     BredvidError,
@@ -22,10 +22,6 @@ from community.errors import (
     TooLarge,
 )
 from groups import selectors as group_selectors
-from moderation import screening
-from moderation import selectors as moderation_selectors
-from moderation.models import WordRule
-from moderation.services import rules as moderation_rules
 
 CLIENT_ID_MAX = 64
 
@@ -104,10 +100,10 @@ def _send_new(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> 
     room = policies.room_for_user(user=user, room_id=room_id)
     recent_sends = _check_send_rate(user.pk)
     moderator = policies.can_moderate_room(user=user, room=room)
-    verdict = screening.screen(user=user, room=room, body=body, moderator=moderator)
-    if verdict.action == WordRule.Action.BLOCK:
+    verdict = ports.moderation().screen(user=user, room=room, body=body, moderator=moderator)
+    if verdict.action == ports.BLOCK:
         if _existing_send(user=user, client_id=client_id, room_id=room_id) is None:
-            moderation_rules.blocked(verdict=verdict, author=user, room=room)  # not stored
+            ports.moderation().blocked(verdict=verdict, author=user, room=room)  # not stored
         raise RuleBroken(Code.BLOCKED_WORD)
     payload = _insert_message(
         user=user,
@@ -130,7 +126,7 @@ def _insert_message(
     body: str,
     client_id: str,
     reply_to_id,
-    verdict: screening.Verdict,
+    verdict,
     moderator: bool,
 ) -> dict:
     room = Room.objects.select_for_update(of=("self",)).select_related("group").get(pk=room_id)
@@ -140,7 +136,7 @@ def _insert_message(
     _refuse_post(user=user, room=room, moderator=moderator, last_post_at=last_post_at)
     if reply_to_id is not None and not _can_reply_to(user, room, reply_to_id):
         raise Invalid(fields={"reply_to": [_("Reply to a message in this room.")]})
-    held = verdict.action == WordRule.Action.HOLD
+    held = verdict.action == ports.HOLD
     message = _append_message(
         room=room,
         author=user,
@@ -149,7 +145,7 @@ def _insert_message(
         reply_to_id=reply_to_id,
         state=Message.State.HELD if held else Message.State.VISIBLE,
     )
-    moderation_rules.after_screening(message=message, verdict=verdict, author=user)
+    ports.moderation().after_screening(message=message, verdict=verdict, author=user)
     return selectors.message_payload(message, [])
 
 
@@ -163,7 +159,7 @@ def _last_post_at(*, user, room: Room):
 
 
 def _refuse_muted(*, user, room: Room) -> None:
-    mute = moderation_selectors.active_mute(user=user, room=room)
+    mute = ports.moderation().active_mute(user=user, room=room)
     if mute is None:
         return
     left = max(1, int((mute.ends_at - timezone.now()).total_seconds())) if mute.ends_at else None

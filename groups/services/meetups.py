@@ -12,10 +12,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chat import services as chat_services
 from community import services as community_services
 from community.errors import Conflict, Invalid, NotFound
-from groups import policies
+from groups import policies, ports
 from groups.models import Meetup, Membership, PeerGroup, Rsvp
 from groups.selectors import when
 from groups.services import rsvps
@@ -127,7 +126,7 @@ def meetup_create(
             text += " " + _("It repeats %(n)s times.") % {"n": len(created)}
         return text
 
-    chat_services.meetup_card_post(
+    ports.rooms().meetup_card_post(
         author=user, meetup=first, event="created", body=in_site_language(card)
     )
     _tell_members(group=group, meetup=first, skip=user)
@@ -195,7 +194,7 @@ def meetup_update(*, user, meetup_id, fields: MeetupFields) -> Meetup:
             "place": meetup.venue_name,
         }
 
-    chat_services.meetup_card_post(
+    ports.rooms().meetup_card_post(
         author=user, meetup=meetup, event="updated", body=in_site_language(card)
     )
     _tell_answered(
@@ -224,7 +223,7 @@ def meetup_cancel(*, user, meetup_id, reason: str) -> Meetup:
             "reason": meetup.cancel_reason,
         }
 
-    chat_services.meetup_card_post(
+    ports.rooms().meetup_card_post(
         author=user, meetup=meetup, event="cancelled", body=in_site_language(card)
     )
     _tell_answered(

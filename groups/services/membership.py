@@ -8,12 +8,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from chat import broadcast
-from chat import services as chat_services
-from chat.models import Room
+from community import realtime
 from community import services as community_services
 from community.errors import Conflict, Forbidden, Invalid, NotFound
-from groups import policies
+from groups import policies, ports
 from groups.models import Invitation, JoinRequest, Membership, PeerGroup, Rsvp, Theme
 from groups.services import rsvps
 
@@ -29,7 +27,7 @@ class JoinResult:
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:100] or "grupp"
     slug, n = base, 1
-    while PeerGroup.objects.filter(slug=slug).exists() or Room.objects.filter(slug=slug).exists():
+    while PeerGroup.objects.filter(slug=slug).exists() or ports.rooms().slug_taken(slug):
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -69,13 +67,7 @@ def group_create(
     )
     group.full_clean()
     group.save()
-    chat_services.room_create(
-        name=group.name,
-        slug=group.slug,
-        topic=description[:300],
-        kind=Room.Kind.GROUP,
-        group=group,
-    )
+    ports.rooms().group_room_create(group=group)
     return group
 
 
@@ -98,7 +90,7 @@ def _activate(*, group: PeerGroup, user, membership: Membership | None) -> None:
         membership.status = Membership.Status.ACTIVE
         membership.joined_at = timezone.now()
         membership.save(update_fields=["status", "joined_at"])
-    broadcast.to_user_control(user.pk, "rooms")
+    realtime.to_user_control(user.pk, "rooms")
 
 
 @transaction.atomic
@@ -232,4 +224,4 @@ def group_leave(*, user, group_id) -> None:
     ).exclude(status=Rsvp.Status.NOT_GOING)
     for rsvp in upcoming:
         rsvps.rsvp_withdraw(rsvp=rsvp)
-    broadcast.to_user_control(user.pk, "rooms")
+    realtime.to_user_control(user.pk, "rooms")

@@ -75,7 +75,7 @@ def test_words_rank_the_results(api, municipalities):
 
 
 def test_lists_without_words_page_by_title(api, municipalities, monkeypatch):
-    from community.support import selectors
+    from support import selectors
 
     monkeypatch.setattr(selectors, "PAGE_LIMIT", 2)
     for title in ["C", "A", "B"]:

@@ -69,7 +69,7 @@ def test_a_coordinator_writes_an_article_linked_to_a_lecture(client_for, coordin
 
 
 def test_everyone_reads_published_articles_newest_first(api, municipalities, monkeypatch):
-    from community.support import selectors
+    from support import selectors
 
     monkeypatch.setattr(selectors, "PAGE_LIMIT", 2)
     first, second, third = (ArticleFactory(title=t) for t in ["Ett", "Två", "Tre"])

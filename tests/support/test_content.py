@@ -2,7 +2,7 @@
 
 import pytest
 
-from community.support.content import render_markdown
+from support.content import render_markdown
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone, translation
 
 from community.models import CaresFor, Municipality, SupportEntry, User
-from community.support import finder
-from community.support.finder import Answers, Candidates
 from groups.models import Meetup, PeerGroup
+from support import finder
+from support.finder import Answers, Candidates
 from tests.factories import OrganisationFactory, PeerGroupFactory
 from tests.support.factories import ArticleFactory, SupportEntryFactory
 

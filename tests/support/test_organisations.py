@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone, translation
 
 from community.models import Organisation, StaffedHours
-from community.support import selectors
 from groups.models import Meetup
+from support import selectors
 from tests.factories import PeerGroupFactory
 from tests.support.factories import ArticleFactory, SupportEntryFactory
 

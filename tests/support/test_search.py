@@ -3,8 +3,8 @@ stemming where PostgreSQL's full-text search runs."""
 
 import pytest
 
-from community.support import selectors
-from community.support.selectors import EntryFilters
+from support import selectors
+from support.selectors import EntryFilters
 from tests.engines import require_postgres
 from tests.support.factories import SupportEntryFactory
 

@@ -5,8 +5,8 @@ import yaml
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
-from community.support import selectors
-from community.support import serializers as s
+from support import selectors
+from support import serializers as s
 from tests.support.factories import ArticleFactory, SupportEntryFactory, TalkRequestFactory
 
 pytestmark = pytest.mark.django_db

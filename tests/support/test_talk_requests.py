@@ -214,7 +214,7 @@ def test_members_list_only_their_own_requests(client_for, request_of_member, oth
 def test_the_queue_filters_by_status_and_pages(
     client_for, coordinator, unit, settings, monkeypatch
 ):
-    from community.support import selectors
+    from support import selectors
 
     monkeypatch.setattr(selectors, "PAGE_LIMIT", 2)
     made = [TalkRequestFactory(user=UserFactory()) for _ in range(3)]

@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 
 from community import rest
 from community.rest import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, NOT_SIGNED_IN
-from community.support import policies, selectors, services
-from community.support import serializers as s
-from community.support.finder import Answers
-from community.support.services import ArticleFields, Hours
+from support import policies, selectors, services
+from support import serializers as s
+from support.finder import Answers
+from support.services import ArticleFields, Hours
 
 # --- organisations ------------------------------------------------------------------------
 

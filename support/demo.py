@@ -8,6 +8,7 @@ from public sources for the demo and must be checked by a person before real use
 from dataclasses import dataclass
 from datetime import time
 
+from community import demo
 from community.models import Article, Municipality, Organisation, StaffedHours, SupportEntry, User
 
 HALMSTAD = "1380"
@@ -246,17 +247,32 @@ ARTICLES = [
 ]
 
 
+def adopt() -> None:
+    """Record the organisations, entries and articles an earlier, record-less seed_demo made."""
+    for fields in NATIONAL_ORGANISATIONS:
+        slug = fields["slug"]
+        demo.demo_adopt(f"organisation:{slug}", Organisation.objects.filter(slug=slug))
+    for spec in ENTRIES:
+        demo.demo_adopt(f"entry:{spec.slug}", SupportEntry.objects.filter(slug=spec.slug))
+    for spec in ARTICLES:
+        demo.demo_adopt(f"article:{spec['slug']}", Article.objects.filter(slug=spec["slug"]))
+
+
 def seed() -> dict:
     halmstad = Municipality.objects.get(code=HALMSTAD)
     for fields in NATIONAL_ORGANISATIONS:
-        Organisation.objects.update_or_create(
-            slug=fields["slug"],
-            defaults={**fields, "kind": Organisation.Kind.NATIONAL, "municipality": None},
+        slug = fields["slug"]
+        own = {name: value for name, value in fields.items() if name != "slug"}
+        demo.demo_upsert(
+            f"organisation:{slug}",
+            Organisation,
+            slug=slug,
+            fields={**own, "kind": Organisation.Kind.NATIONAL, "municipality": None},
         )
     for slug, stretches in STAFFED_HOURS.items():
-        _hours(Organisation.objects.get(slug=slug), stretches)
+        _hours(demo.organisation(slug), stretches)
     entries = [_entry(spec, halmstad) for spec in ENTRIES]
-    author = User.objects.filter(email="samordnare@example.se").first()
+    author = demo.people().get(demo.COORDINATOR_EMAIL)
     articles = [_article(spec, author) for spec in ARTICLES]
     return {"entries": entries, "articles": articles}
 
@@ -275,7 +291,7 @@ def _hours(organisation: Organisation, stretches: list[tuple]) -> None:
 def _entry(spec: Entry, halmstad: Municipality) -> SupportEntry:
     defaults = {
         "title": spec.title,
-        "organisation": Organisation.objects.get(slug=spec.organisation),
+        "organisation": demo.organisation(spec.organisation),
         "summary": spec.summary,
         "body": spec.body,
         "category": spec.category,
@@ -295,15 +311,16 @@ def _entry(spec: Entry, halmstad: Municipality) -> SupportEntry:
         "verify_before_production": True,
         "is_published": True,
     }
-    return SupportEntry.objects.update_or_create(slug=spec.slug, defaults=defaults)[0]
+    return demo.demo_upsert(f"entry:{spec.slug}", SupportEntry, slug=spec.slug, fields=defaults)
 
 
 def _article(spec: dict, author: User | None) -> Article:
-    organisation = Organisation.objects.get(slug="halmstad-anhorigstod")
+    organisation = demo.organisation("halmstad-anhorigstod")
     defaults = {
         **{key: value for key, value in spec.items() if key != "slug"},
         "organisation": organisation,
         "author": author,
         "is_published": True,
     }
-    return Article.objects.update_or_create(slug=spec["slug"], defaults=defaults)[0]
+    slug = spec["slug"]
+    return demo.demo_upsert(f"article:{slug}", Article, slug=slug, fields=defaults)

@@ -26,11 +26,12 @@ from community.models import (
     StaffedHours,
     SupportEntry,
     TalkRequest,
+    Theme,
     User,
 )
 from community.services import Profile
-from community.support import policies, selectors
-from groups.models import Meetup, Theme
+from groups.models import Meetup
+from support import policies, selectors
 
 
 def _fields_error(error: ValidationError) -> Invalid:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community.support import api
+from support import api
 
 urlpatterns = [
     path("organisations/", api.OrganisationListView.as_view(), name="organisations"),

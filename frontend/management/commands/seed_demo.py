@@ -4,8 +4,8 @@ from django.db import transaction
 
 from chat import demo as chat_demo
 from community import demo
-from community.support import demo as support_demo
 from groups import demo as groups_demo
+from support import demo as support_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +15,9 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on: it creates known passwords.")
         with transaction.atomic():
+            if demo.is_seeded_without_records():
+                for module in (demo, chat_demo, groups_demo, support_demo):
+                    module.adopt()
             users = demo.seed()
             rooms = chat_demo.seed()
             groups = groups_demo.seed()

@@ -1,6 +1,6 @@
 """Shapes of find-support over REST: what requests may carry, and the payloads.
 
-Payloads are built by ``community.support.selectors`` (one builder for API and pages);
+Payloads are built by ``support.selectors`` (one builder for API and pages);
 the output serializers here describe them for the OpenAPI schema, and a test keeps the two
 in step. Rules (who may, which municipality) live in policies and services.
 """
@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chat.serializers import MeetupSummarySerializer
-from community.models import CaresFor, Organisation, SituationTag, TalkRequest, Weekday
+from community.models import CaresFor, Organisation, SituationTag, TalkRequest, Theme, Weekday
 from community.rest import next_field
 from community.serializers import MunicipalityCodeField, MunicipalitySerializer
-from community.support.finder import Need
-from groups.models import Theme
+from groups.serializers import MeetupSummarySerializer
+from support.finder import Need
 
 MAX_QUERY = 200
 

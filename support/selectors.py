@@ -20,10 +20,10 @@ from community.models import (
     TalkRequest,
     Weekday,
 )
-from community.support import finder, policies, search
-from community.support.content import render_markdown
 from groups import selectors as group_selectors
 from groups.models import PeerGroup
+from support import finder, policies, search
+from support.content import render_markdown
 
 PAGE_LIMIT = 50
 SEARCH_LIMIT = 50

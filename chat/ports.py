@@ -1,0 +1,36 @@
+"""What chat asks of moderation, the app above it, without importing it.
+
+Moderation acts on rooms and messages, so it sits above chat; yet every send passes its
+screening and its mutes, and every socket follows the live queues its person moderates.
+Moderation installs these answers when Django starts (``moderation.apps``), so every
+import still points down (``make lint`` checks the layers).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# What screening may decide (moderation's ``WordRule.Action``): refuse, or store unseen.
+BLOCK = "block"
+HOLD = "hold"
+
+
+@dataclass(frozen=True)
+class Moderation:
+    screen: Callable[..., Any]  # (*, user, room, body, moderator) -> a verdict with ``action``
+    blocked: Callable[..., None]  # (*, verdict, author, room): a refused text, never stored
+    after_screening: Callable[..., None]  # (*, message, verdict, author): in its transaction
+    active_mute: Callable[..., Any]  # (*, user, room) -> the mute in force there, or None
+    socket_groups: Callable[[Any], list[str]]  # the live queues a person's sockets follow
+
+
+_installed: dict[str, Moderation] = {}
+
+
+def install_moderation(moderation: Moderation) -> None:
+    _installed["moderation"] = moderation
+
+
+def moderation() -> Moderation:
+    """Moderation's answers; it is installed wherever chat is (``INSTALLED_APPS``)."""
+    return _installed["moderation"]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0005_article_staffedhours_supportentry_talkrequest'),
+        ('community', '0006_demorecord'),
     ]
 
     operations = [

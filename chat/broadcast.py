@@ -11,6 +11,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from community.realtime import user_group
+
 # Who of a room's subscribers may receive a frame; consumers apply it per reader.
 EVERYONE = "all"
 AUTHOR_AND_MODERATORS = "moderators"
@@ -19,10 +21,6 @@ OTHERS = "others"  # everyone but the author and the room's moderators
 
 def room_group(room_id: int) -> str:
     return f"room.{room_id}"
-
-
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
 
 
 def dumps(frame: dict) -> str:

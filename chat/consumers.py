@@ -12,7 +12,7 @@ from django.utils import translation
 from chat import broadcast, policies, presence, protocol, selectors, services
 from chat.protocol import ProtocolError
 from community.errors import BredvidError, NotFound
-from community.realtime import in_database
+from community.realtime import CLOSE_NORMAL, in_database
 from moderation.broadcast import MODERATORS, moderators_of_group
 from moderation.policies import moderated_group_ids
 
@@ -238,7 +238,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._recheck_rooms()
 
     async def socket_close(self, event):
-        await self.close(code=event["code"])
+        kept = event.get("keep") is not None and event["keep"] == self.scope["credential_group"]
+        await self.close(code=CLOSE_NORMAL if kept else event["code"])
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+CLOSE_NORMAL = 1000
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 
@@ -15,6 +16,11 @@ CLOSE_FORBIDDEN = 4403
 # Channels' default single thread per process: many sockets then wait on PostgreSQL side by
 # side instead of in one queue. No call keeps a transaction open across another.
 in_database = partial(database_sync_to_async, thread_sensitive=False)
+
+
+def user_group(user_id: int) -> str:
+    """The channel-layer group of every socket one account has open."""
+    return f"user.{user_id}"
 
 
 def credential_group(kind: str, secret: str) -> str:
@@ -25,3 +31,10 @@ def credential_group(kind: str, secret: str) -> str:
 
 def close_sockets(group: str, code: int = CLOSE_NOT_SIGNED_IN) -> None:
     async_to_sync(get_channel_layer().group_send)(group, {"type": "socket.close", "code": code})
+
+
+def account_sockets_close(*, user_id: int, keep: str | None = None) -> None:
+    """Close every socket of an account as signed out; those of credential group ``keep``
+    close normally, so their client reconnects with its (still valid) credential."""
+    event = {"type": "socket.close", "code": CLOSE_NOT_SIGNED_IN, "keep": keep}
+    async_to_sync(get_channel_layer().group_send)(user_group(user_id), event)

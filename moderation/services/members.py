@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from chat import broadcast
 from chat.models import Room
@@ -165,7 +164,7 @@ def member_suspend(*, user, member_id, reason) -> Sanction:
     member = _member(member_id)
     _not_staff(member)
     User.objects.filter(pk=member.pk).update(is_active=False)
-    Token.objects.filter(user=member).delete()
+    community_services.tokens_delete(user=member)
     sanction = Sanction.objects.create(
         user=member, kind=Sanction.Kind.SUSPENSION, reason=reason, created_by=user
     )

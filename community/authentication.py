@@ -1,0 +1,30 @@
+"""API tokens: one lookup for REST and the socket (django-rest-knox: hashed, expiring)."""
+
+from django.utils.translation import gettext_lazy as _
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.models import AuthToken
+from rest_framework.exceptions import AuthenticationFailed
+
+from community.models import User
+
+# Knox keys are 64 characters; keys issued before hashing were 40. Nothing longer is looked up.
+MAX_KEY_LENGTH = 128
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """``Authorization: Token <key>``; a key that is not ASCII or too long is simply wrong."""
+
+    def authenticate_credentials(self, token: bytes) -> tuple[User, AuthToken]:
+        if len(token) > MAX_KEY_LENGTH or not token.isascii():
+            raise AuthenticationFailed(_("Invalid token."))
+        return super().authenticate_credentials(token)
+
+
+def token_authenticate(*, key: str) -> tuple[User, AuthToken] | None:
+    """The active account and its token for a presented key, or ``None``.
+
+    Using a token moves its expiry forward; an expired one is deleted on the way."""
+    try:
+        return TokenAuthentication().authenticate_credentials(key.encode("latin1"))
+    except (AuthenticationFailed, UnicodeEncodeError):
+        return None

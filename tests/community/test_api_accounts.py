@@ -1,9 +1,10 @@
 import pytest
 from django.core import mail
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
-from community import legal
+from community import legal, services
 from community.models import Consent, User
 from tests.factories import UserFactory
 
@@ -38,7 +39,7 @@ def test_signup_creates_member_with_consents_and_token(api):
     assert response.status_code == 201
     body = response.json()
     user = User.objects.get()
-    assert body["token"] == Token.objects.get(user=user).key
+    assert AuthToken.objects.get(user=user).digest == hash_token(body["token"])
     assert body["user"]["email"] == "ny.person@example.se"
     assert body["user"]["display_name"] == "Nattugglan"
     assert body["user"]["is_minor"] is True
@@ -162,7 +163,7 @@ def test_wrong_password_gets_invalid_without_saying_which_part(api, member):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_token_request_bad_input(api):
@@ -182,17 +183,17 @@ def test_repeated_failed_logins_lock_the_account_with_429(api, member, password)
     assert locked.status_code == 429
     assert locked.json()["code"] == "rate_limited"
     assert int(locked["Retry-After"]) == 300
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_delete_token_signs_that_token_out(api, member):
-    token = Token.objects.create(user=member)
+    token = services.token_create(user=member)
 
-    response = api.delete("/api/v1/auth/token/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.delete("/api/v1/auth/token/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 204
-    assert not Token.objects.filter(user=member).exists()
-    again = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert not AuthToken.objects.filter(user=member).exists()
+    again = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert again.status_code == 401
     assert again.json()["code"] == "not_signed_in"
 
@@ -212,7 +213,7 @@ def test_suspended_account_gets_no_token(api, member, password):
 
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 # --- me ------------------------------------------------------------------------------------

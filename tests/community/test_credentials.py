@@ -357,3 +357,26 @@ async def test_a_token_socket_needs_no_origin(member):
 
     assert await is_open(socket)
     await socket.disconnect()
+
+
+# --- tokens issued before hashing --------------------------------------------------------
+
+
+def test_tokens_issued_before_hashing_keep_working_and_the_old_table_goes(member):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("community.migrations.0006_api_tokens_hashed")
+    key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint)")
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s)", [key, member.pk])
+
+    with connection.schema_editor() as editor:
+        migration.tokens_to_digests(apps, editor)
+
+    assert "authtoken_token" not in connection.introspection.table_names()
+    assert AuthToken.objects.get(user=member).digest == hashlib.sha512(key.encode()).hexdigest()
+    assert rest_status(token=key) == 200

@@ -1,6 +1,8 @@
 """API tokens: one lookup for REST and the socket (django-rest-knox: hashed, expiring)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.models import AuthToken
 from rest_framework.exceptions import AuthenticationFailed
@@ -18,6 +20,17 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if len(token) > MAX_KEY_LENGTH or not token.isascii():
             raise AuthenticationFailed(_("Invalid token."))
         return super().authenticate_credentials(token)
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI description: the same ``tokenAuth`` scheme as before tokens were hashed."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        prefix = self.target.authenticate_header(None)
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=prefix)
 
 
 def token_authenticate(*, key: str) -> tuple[User, AuthToken] | None:

@@ -380,3 +380,17 @@ def test_tokens_issued_before_hashing_keep_working_and_the_old_table_goes(member
     assert "authtoken_token" not in connection.introspection.table_names()
     assert AuthToken.objects.get(user=member).digest == hashlib.sha512(key.encode()).hexdigest()
     assert rest_status(token=key) == 200
+
+
+async def test_a_suspension_closes_token_sockets_as_forbidden(member, moderator):
+    from moderation.services import members
+
+    token = await sync_to_async(services.token_create)(user=member)
+    socket = await open_socket(token_socket_headers(token))
+
+    await sync_to_async(members.member_suspend)(
+        user=moderator, member_id=member.pk, reason="Upprepade hot"
+    )
+
+    assert await first_close(socket) == 4403
+    assert await AuthToken.objects.filter(user=member).acount() == 0

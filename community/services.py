@@ -164,8 +164,16 @@ def password_change(
     user_credentials_revoke(user=user, keep_session_key=keep_session_key)
 
 
+# Each sign-in gets a token of its own; past this many, the least recently used one ends.
+TOKENS_PER_ACCOUNT = 10
+
+
+@transaction.atomic
 def token_create(*, user: User) -> str:
     """A new API token for one device; only its digest is stored, so the key is shown once."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one sign-in at a time
+    for token in AuthToken.objects.filter(user=user).order_by("-expiry")[TOKENS_PER_ACCOUNT - 1 :]:
+        token_delete(token=token)
     return AuthToken.objects.create(user=user)[1]
 
 

@@ -394,3 +394,17 @@ async def test_a_suspension_closes_token_sockets_as_forbidden(member, moderator)
 
     assert await first_close(socket) == 4403
     assert await AuthToken.objects.filter(user=member).acount() == 0
+
+
+def test_past_ten_tokens_the_least_recently_used_one_ends(member):
+    keys = [services.token_create(user=member) for _ in range(10)]
+    AuthToken.objects.filter(token_key=keys[3][:15]).update(
+        expiry=timezone.now() + timedelta(days=1)
+    )
+
+    newest = services.token_create(user=member)
+
+    assert AuthToken.objects.filter(user=member).count() == 10
+    assert rest_status(token=keys[3]) == 401
+    assert rest_status(token=newest) == 200
+    assert rest_status(token=keys[0]) == 200

@@ -2,9 +2,9 @@
 
 A browser proves itself with its session cookie, accepted only from one of the site's own
 origins, scheme, host and port alike (a foreign or missing origin could be another site
-riding the cookie). Other clients send
-``Authorization: Token <key>`` and need no origin. The consumer reads the verdict from
-``scope["user"]`` and ``scope["auth_close_code"]`` and closes with 4401 or 4403.
+riding the cookie). Other clients send ``Authorization: Token <key>`` and need no origin.
+The consumer reads the verdict from ``scope["user"]`` and ``scope["auth_close_code"]`` and
+closes with 4401 or 4403.
 """
 
 from urllib.parse import urlsplit

@@ -331,10 +331,13 @@ async def test_a_session_socket_needs_the_sites_own_origin(member, headers, acce
         pytest.param(b"https://bredvid.example", True, id="trusted"),
         pytest.param(b"https://bredvid.example:8443", False, id="trusted-host-other-port"),
         pytest.param(b"http://bredvid.example", False, id="trusted-host-other-scheme"),
+        pytest.param(b"https://app.bredvid.example", True, id="trusted-subdomain"),
+        pytest.param(b"http://app.bredvid.example", False, id="trusted-subdomain-other-scheme"),
+        pytest.param(b"https://app.bredvid.example.evil", False, id="suffix-of-another-domain"),
     ],
 )
 async def test_csrf_trusted_origins_are_matched_whole(member, settings, origin, accepted):
-    settings.CSRF_TRUSTED_ORIGINS = ["https://bredvid.example"]
+    settings.CSRF_TRUSTED_ORIGINS = ["https://bredvid.example", "https://*.bredvid.example"]
     browser = await sync_to_async(signed_in_browser)(member)
     socket = WebsocketCommunicator(
         application,

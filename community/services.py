@@ -146,6 +146,7 @@ def user_update_profile(*, user: User, profile: Profile) -> User:
     return user
 
 
+@transaction.atomic
 def password_change(
     *, user: User, current_password: str, new_password: str, keep_session_key: str | None = None
 ) -> None:

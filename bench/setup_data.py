@@ -19,10 +19,11 @@ django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from knox.models import AuthToken  # noqa: E402
 
 from chat import services  # noqa: E402
 from chat.models import Message, MutedMember, Reaction, ReadState, Room  # noqa: E402
+from community import services as community_services  # noqa: E402
 from community.models import User  # noqa: E402
 from moderation import starter  # noqa: E402
 from moderation.models import CrisisContact, WordRule  # noqa: E402
@@ -34,7 +35,7 @@ def clean() -> None:
     """Empty the chat and user tables (CASCADE takes memberships, audit rows and the like)."""
     tables = [
         model._meta.db_table
-        for model in (Reaction, ReadState, MutedMember, Message, Room, Token, User)
+        for model in (Reaction, ReadState, MutedMember, Message, Room, AuthToken, User)
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -56,7 +57,7 @@ def create(*, users: int, rooms: int, idle_rooms: int, resume_messages: int) -> 
         )
         for i in range(users)
     )
-    tokens = Token.objects.bulk_create(Token(key=Token.generate_key(), user=u) for u in people)
+    tokens = [community_services.token_create(user=u) for u in people]
     load_rooms = [
         services.room_create(name=f"Bench room {i}", slug=f"bench-{i}") for i in range(rooms)
     ]
@@ -79,7 +80,7 @@ def create(*, users: int, rooms: int, idle_rooms: int, resume_messages: int) -> 
     Room.objects.filter(pk=resume.pk).update(last_seq=resume_messages)
     return {
         "users": [
-            {"id": u.pk, "display_name": u.display_name, "token": t.key}
+            {"id": u.pk, "display_name": u.display_name, "token": t}
             for u, t in zip(people, tokens, strict=True)
         ],
         "rooms": [r.pk for r in load_rooms],

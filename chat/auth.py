@@ -1,27 +1,31 @@
 """Who is on the other end of a socket: the same answer as REST gives.
 
-A browser proves itself with its session cookie, accepted only from an allowed ``Origin``
-(a foreign or missing origin could be another site riding the cookie). Other clients send
-``Authorization: Token <key>`` and need no origin. The consumer reads the verdict from
-``scope["user"]`` and ``scope["auth_close_code"]`` and closes with 4401 or 4403.
+A browser proves itself with its session cookie, accepted only from one of the site's own
+origins, scheme, host and port alike (a foreign or missing origin could be another site
+riding the cookie). Other clients send ``Authorization: Token <key>`` and need no origin.
+The consumer reads the verdict from ``scope["user"]`` and ``scope["auth_close_code"]`` and
+closes with 4401 or 4403.
 """
 
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from channels.auth import AuthMiddleware
 from channels.middleware import BaseMiddleware
-from channels.security.websocket import OriginValidator
 from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.authtoken.models import Token
+from django.http.request import split_domain_port, validate_host
+from django.utils.http import is_same_domain
 
+from community.authentication import token_authenticate
 from community.realtime import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_SIGNED_IN,
     credential_group,
     in_database,
 )
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -31,17 +35,67 @@ def _header(scope, name: bytes) -> str | None:
     return None
 
 
-def origin_allowed(origin: str | None) -> bool:
-    allowed = [*settings.ALLOWED_HOSTS, *settings.CSRF_TRUSTED_ORIGINS]
-    return OriginValidator(None, allowed).valid_origin(urlparse(origin) if origin else None)
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """An origin as (scheme, host, port), the port filled in from the scheme; None if it
+    is not a web origin (``null``, a typo, a port out of range)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def _own_origin(scope) -> str | None:
+    """The origin this request names for itself, built as Django's CSRF check does: the
+    connection's scheme (or the trusted proxy's) and the Host header, when the host is one
+    of ALLOWED_HOSTS (so a rebound DNS name is not "own")."""
+    host = _header(scope, b"host")
+    domain, _port = split_domain_port(host or "")
+    allowed_hosts = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed_hosts:
+        allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
+    if not domain or not validate_host(domain, allowed_hosts):
+        return None
+    secure = scope.get("scheme") in ("https", "wss")
+    if settings.SECURE_PROXY_SSL_HEADER:
+        meta_name, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        name = meta_name.removeprefix("HTTP_").replace("_", "-").lower().encode()
+        forwarded = _header(scope, name)
+        secure = forwarded.split(",")[0].strip() == secure_value if forwarded else secure
+    return f"{'https' if secure else 'http'}://{host}"
+
+
+def _matches(origin: tuple[str, str, int], allowed: str) -> bool:
+    # "https://*.example.se" in CSRF_TRUSTED_ORIGINS names every subdomain, as for Django.
+    pattern = _origin(allowed.replace("://*.", "://.", 1))
+    if pattern is None or (pattern[0], pattern[2]) != (origin[0], origin[2]):
+        return False
+    if pattern[1].startswith("."):
+        return is_same_domain(origin[1], pattern[1])
+    return pattern[1] == origin[1]
+
+
+def origin_allowed(scope) -> bool:
+    """A browser's socket must come from one of the site's own origins: scheme, host and
+    port alike (the request's own origin, or one of CSRF_TRUSTED_ORIGINS)."""
+    origin = _origin(_header(scope, b"origin") or "")
+    if origin is None:
+        return False
+    allowed = [_own_origin(scope), *settings.CSRF_TRUSTED_ORIGINS]
+    return any(_matches(origin, candidate) for candidate in allowed if candidate)
 
 
 @in_database
-def user_for_token(key: str):
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return AnonymousUser()
-    return token.user
+def _token_credential(key: str) -> tuple:
+    """The token's user and credential group, or an anonymous user: REST's own lookup."""
+    found = token_authenticate(key=key)
+    if found is None:
+        return AnonymousUser(), None
+    user, token = found
+    return user, credential_group("token", token.digest)
 
 
 class _TokenOrOriginCheckedSession(BaseMiddleware):
@@ -50,10 +104,10 @@ class _TokenOrOriginCheckedSession(BaseMiddleware):
         authorization = _header(scope, b"authorization")
         if authorization is not None:
             keyword, _, key = authorization.partition(" ")
-            valid = keyword == "Token" and key
-            scope["user"] = await user_for_token(key.strip()) if valid else AnonymousUser()
-            scope["credential_group"] = credential_group("token", key.strip())
-        elif scope["user"].is_authenticated and not origin_allowed(_header(scope, b"origin")):
+            valid = keyword == "Token" and key.strip()
+            user, group = await _token_credential(key.strip()) if valid else (AnonymousUser(), None)
+            scope["user"], scope["credential_group"] = user, group
+        elif scope["user"].is_authenticated and not origin_allowed(scope):
             scope["user"] = AnonymousUser()
             scope["auth_close_code"] = CLOSE_FORBIDDEN
         elif scope["user"].is_authenticated:

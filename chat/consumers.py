@@ -12,7 +12,7 @@ from django.utils import translation
 from chat import broadcast, policies, ports, presence, protocol, selectors, services
 from chat.protocol import ProtocolError
 from community.errors import BredvidError, NotFound
-from community.realtime import in_database
+from community.realtime import CLOSE_NORMAL, in_database
 
 # A live message whose seq jumps ahead by at most this many is preceded by the ones the
 # layer has not brought yet (another process's broadcast overtaken, or one lost), read from
@@ -228,7 +228,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._recheck_rooms()
 
     async def socket_close(self, event):
-        await self.close(code=event["code"])
+        kept = event.get("keep") is not None and event["keep"] == self.scope["credential_group"]
+        await self.close(code=CLOSE_NORMAL if kept else event["code"])
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -10,6 +10,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # Subjects stay neutral: a shared inbox must not reveal a caring situation.
         return str(subject)
 
+    def set_password(self, user, password: str) -> None:
+        """Every account page that sets a password passes here (change, reset link): the
+        account's other credentials end. The browser that changed it stays signed in."""
+        super().set_password(user, password)
+        request = self.request
+        same_person = request is not None and request.user.pk == user.pk
+        keep = request.session.session_key if same_person else None
+        services.user_credentials_revoke(user=user, keep_session_key=keep)
+
     def logout(self, request) -> None:
         """Signing out also closes the sockets this browser session opened."""
         session_key = request.session.session_key

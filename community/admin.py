@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from community import services
 from community.models import Consent, Municipality, Organisation, User
 
 
@@ -30,8 +32,18 @@ class ConsentInline(admin.TabularInline):
         return False
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        """A password set here ends the account's tokens, sessions and sockets too."""
+        user = super().save(commit=commit)
+        if commit:
+            services.user_credentials_revoke(user=user)
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = PasswordChangeForm
     ordering = ["display_name"]
     list_display = ["display_name", "email", "role", "organisation", "birth_year", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]

@@ -5,9 +5,11 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import ratelimit
 from allauth.core.internal.ratelimit import parse_rates
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from knox.models import AuthToken
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,13 +73,14 @@ class TokenView(APIView):
             raise Forbidden(
                 _("This account is paused. Contact the carer support if you think it is a mistake.")
             )
-        return Response({"token": services.token_create(user=user).key})
+        return Response({"token": services.token_create(user=user)})
 
     @extend_schema(request=None, responses={204: None, 401: ERRORS[401]})
     def delete(self, request):
         if not request.user.is_authenticated:
             raise NotSignedIn()
-        services.token_delete(user=request.user)
+        if isinstance(request.auth, AuthToken):  # a browser session signs out on its page
+            services.token_delete(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -114,13 +117,8 @@ class SignupConfirmView(APIView):
         _limit(request, "signup_confirm")
         data = rest.valid(s.SignupConfirmSerializer, request.data)
         user = signup.signup_confirm(email=data["email"], code=data["code"])
-        body = {"user": s.MeSerializer(user).data, "token": _issue_token(user)}
+        body = {"user": s.MeSerializer(user).data, "token": services.token_create(user=user)}
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-def _issue_token(user) -> str:
-    """The API credential handed out when an account is created."""
-    return services.token_create(user=user).key
 
 
 class MeView(APIView):
@@ -141,11 +139,16 @@ class PasswordChangeView(APIView):
     @extend_schema(request=s.PasswordChangeSerializer, responses={204: None, **ERRORS})
     def post(self, request):
         data = rest.valid(s.PasswordChangeSerializer, request.data)
+        # A browser changing it over its session stays signed in, as on the page.
+        session_key = None if request.auth else request.session.session_key
         services.password_change(
             user=request.user,
             current_password=data["current_password"],
             new_password=data["new_password"],
+            keep_session_key=session_key,
         )
+        if session_key:
+            update_session_auth_hash(request._request, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

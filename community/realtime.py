@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+CLOSE_NORMAL = 1000
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 
@@ -16,6 +17,11 @@ CLOSE_FORBIDDEN = 4403
 # Channels' default single thread per process: many sockets then wait on PostgreSQL side by
 # side instead of in one queue. No call keeps a transaction open across another.
 in_database = partial(database_sync_to_async, thread_sensitive=False)
+
+
+def user_group(user_id: int) -> str:
+    """The channel-layer group of every socket one account has open."""
+    return f"user.{user_id}"
 
 
 def credential_group(kind: str, secret: str) -> str:
@@ -28,11 +34,6 @@ def close_sockets(group: str, code: int = CLOSE_NOT_SIGNED_IN) -> None:
     async_to_sync(get_channel_layer().group_send)(group, {"type": "socket.close", "code": code})
 
 
-def user_group(user_id: int) -> str:
-    """The channel-layer group of every socket of one person (all their tabs and devices)."""
-    return f"user.{user_id}"
-
-
 def to_user_control(user_id: int, kind: str) -> None:
     """After commit, tell a person's sockets to reload something they cache (their rooms,
     their mute list)."""
@@ -40,3 +41,10 @@ def to_user_control(user_id: int, kind: str) -> None:
     transaction.on_commit(
         lambda: async_to_sync(get_channel_layer().group_send)(user_group(user_id), event)
     )
+
+
+def account_sockets_close(*, user_id: int, keep: str | None = None) -> None:
+    """Close every socket of an account as signed out; those of credential group ``keep``
+    close normally, so their client reconnects with its (still valid) credential."""
+    event = {"type": "socket.close", "code": CLOSE_NOT_SIGNED_IN, "keep": keep}
+    async_to_sync(get_channel_layer().group_send)(user_group(user_id), event)

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from community import legal, policies, realtime, selectors
 from community.models import (
@@ -169,7 +169,11 @@ def user_update_profile(*, user: User, profile: Profile) -> User:
     return user
 
 
-def password_change(*, user: User, current_password: str, new_password: str) -> None:
+@transaction.atomic
+def password_change(
+    *, user: User, current_password: str, new_password: str, keep_session_key: str | None = None
+) -> None:
+    """Change the password over the API; every other credential of the account ends."""
     errors: dict[str, list[str]] = {}
     if not user.check_password(current_password):
         errors["current_password"] = [_("That is not your current password.")]
@@ -181,18 +185,48 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
         raise ValidationError(errors)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    token_delete(user=user)  # other devices must log in again
+    user_credentials_revoke(user=user, keep_session_key=keep_session_key)
 
 
-def token_create(*, user: User) -> Token:
-    return Token.objects.get_or_create(user=user)[0]
+# Each sign-in gets a token of its own; past this many, the least recently used one ends.
+TOKENS_PER_ACCOUNT = 10
 
 
-def token_delete(*, user: User) -> None:
-    """Sign out the person's API token, closing the sockets it opened."""
-    for key in Token.objects.filter(user=user).values_list("key", flat=True):
-        realtime.close_sockets(realtime.credential_group("token", key))
-    Token.objects.filter(user=user).delete()
+@transaction.atomic
+def token_create(*, user: User) -> str:
+    """A new API token for one device; only its digest is stored, so the key is shown once."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one sign-in at a time
+    for token in AuthToken.objects.filter(user=user).order_by("-expiry")[TOKENS_PER_ACCOUNT - 1 :]:
+        token_delete(token=token)
+    return AuthToken.objects.create(user=user)[1]
+
+
+def token_delete(*, token: AuthToken) -> None:
+    """Sign out one API token, closing the sockets it opened."""
+    group = realtime.credential_group("token", token.digest)
+    token.delete()
+    transaction.on_commit(lambda: realtime.close_sockets(group), robust=True)
+
+
+def tokens_delete(*, user: User) -> None:
+    """Sign out every API token of the account, closing the sockets they opened."""
+    for token in AuthToken.objects.filter(user=user):
+        token_delete(token=token)
+
+
+@transaction.atomic
+def user_credentials_revoke(*, user: User, keep_session_key: str | None = None) -> None:
+    """After a password change or reset: every API token and every other session ends.
+
+    Called by each path that sets a password (API, account pages, reset link, admin). Other
+    browser sessions end through Django's session check: they carry a hash of the old
+    password. Their sockets close as signed out; sockets of ``keep_session_key`` (the
+    browser that made the change and stays signed in) close normally and reconnect."""
+    tokens_delete(user=user)
+    keep = realtime.credential_group("session", keep_session_key) if keep_session_key else None
+    transaction.on_commit(
+        lambda: realtime.account_sockets_close(user_id=user.pk, keep=keep), robust=True
+    )
 
 
 def session_sockets_close(*, session_key: str | None) -> None:

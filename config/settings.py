@@ -5,6 +5,7 @@ nothing else installed. Production sets them all (``manage.py check --deploy`` i
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "frontend",  # before allauth, so our account templates win
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -174,7 +175,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "frontend:landing"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not signed in" a 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "community.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -189,6 +190,16 @@ if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
         "rest_framework.renderers.BrowsableAPIRenderer"
     )
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, never as the key. A token ends
+# after TOKEN_IDLE_DAYS without use; each use moves its end forward (written at most once an
+# hour). Every password change or reset deletes all of an account's tokens.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("TOKEN_IDLE_DAYS", default=30)),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 3600,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bredvid API",

@@ -29,3 +29,16 @@ def test_api_docs_page_is_served(client):
 
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_openapi_schema_describes_the_token_header(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+
+    assert schema["components"]["securitySchemes"]["tokenAuth"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": 'Token-based authentication with required prefix "Token"',
+    }
+    me = schema["paths"]["/api/v1/me/"]["get"]
+    assert {"tokenAuth": []} in me["security"]

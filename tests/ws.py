@@ -8,6 +8,8 @@ from django.test import Client
 
 from asgi import application
 
+# A browser names the site it loaded (Host) and where the page came from (Origin).
+HOST = (b"host", b"localhost")
 ORIGIN = (b"origin", b"http://localhost")
 
 
@@ -20,7 +22,7 @@ def _session_cookie(user) -> bytes:
 async def open_socket(user, *, cookie: bytes | None = None) -> WebsocketCommunicator:
     """A signed-in browser socket for ``user`` (a fresh session unless ``cookie`` is given)."""
     cookie = cookie or await sync_to_async(_session_cookie)(user)
-    socket = WebsocketCommunicator(application, "/ws/", headers=[(b"cookie", cookie), ORIGIN])
+    socket = WebsocketCommunicator(application, "/ws/", headers=[(b"cookie", cookie), HOST, ORIGIN])
     connected, _ = await socket.connect()
     assert connected
     return socket

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from chat import broadcast
 from chat.models import Room
@@ -165,13 +164,13 @@ def member_suspend(*, user, member_id, reason) -> Sanction:
     member = _member(member_id)
     _not_staff(member)
     User.objects.filter(pk=member.pk).update(is_active=False)
-    Token.objects.filter(user=member).delete()
     sanction = Sanction.objects.create(
         user=member, kind=Sanction.Kind.SUSPENSION, reason=reason, created_by=user
     )
     transaction.on_commit(
         lambda: realtime.close_sockets(broadcast.user_group(member.pk), realtime.CLOSE_FORBIDDEN)
     )
+    community_services.tokens_delete(user=member)  # after: its sockets hear 4403 first
     _audit(user, "member.suspend", sanction, reason)
     return sanction
 

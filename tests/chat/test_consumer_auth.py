@@ -1,11 +1,12 @@
 """The socket accepts a signed-in user from an allowed origin, or an API token."""
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from asgi import application
+from community import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +26,7 @@ async def connect(headers):
 
 async def test_signed_in_user_from_allowed_origin_gets_pong(member_cookie):
     communicator, connected = await connect(
-        [(b"cookie", member_cookie), (b"origin", b"http://localhost")]
+        [(b"cookie", member_cookie), (b"host", b"localhost"), (b"origin", b"http://localhost")]
     )
     assert connected
 
@@ -48,7 +49,7 @@ async def test_signed_out_socket_is_closed_with_4401():
     [pytest.param(b"https://evil.example", id="foreign"), pytest.param(None, id="missing")],
 )
 async def test_session_cookie_from_foreign_or_missing_origin_is_refused(member_cookie, origin):
-    headers = [(b"cookie", member_cookie)]
+    headers = [(b"cookie", member_cookie), (b"host", b"localhost")]
     if origin:
         headers.append((b"origin", origin))
     communicator, _ = await connect(headers)
@@ -58,8 +59,8 @@ async def test_session_cookie_from_foreign_or_missing_origin_is_refused(member_c
 
 
 async def test_api_token_needs_no_origin(member):
-    token = await Token.objects.acreate(user=member)
-    communicator, connected = await connect([(b"authorization", f"Token {token.key}".encode())])
+    token = await sync_to_async(services.token_create)(user=member)
+    communicator, connected = await connect([(b"authorization", f"Token {token}".encode())])
     assert connected
 
     await communicator.send_json_to({"type": "ping"})
@@ -84,10 +85,10 @@ async def test_bad_token_is_closed_with_4401(authorization):
 
 
 async def test_suspended_user_token_is_closed_with_4401(member):
-    token = await Token.objects.acreate(user=member)
+    token = await sync_to_async(services.token_create)(user=member)
     member.is_active = False
     await member.asave()
-    communicator, _ = await connect([(b"authorization", f"Token {token.key}".encode())])
+    communicator, _ = await connect([(b"authorization", f"Token {token}".encode())])
 
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
     await communicator.disconnect()
@@ -103,7 +104,9 @@ async def test_suspended_user_token_is_closed_with_4401(member):
     ],
 )
 async def test_malformed_frames_get_an_error_and_the_socket_survives(member_cookie, text, code):
-    communicator, _ = await connect([(b"cookie", member_cookie), (b"origin", b"http://localhost")])
+    communicator, _ = await connect(
+        [(b"cookie", member_cookie), (b"host", b"localhost"), (b"origin", b"http://localhost")]
+    )
 
     await communicator.send_to(text_data=text)
     error = await communicator.receive_json_from()

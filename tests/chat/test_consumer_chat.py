@@ -5,11 +5,11 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from chat import broadcast, services
 from chat.consumers import GAP_FILL_LIMIT
 from chat.models import Message, Reaction, ReadState
+from community import services as community_services
 from tests.factories import MembershipFactory
 from tests.ws import (
     drain,
@@ -466,18 +466,16 @@ async def test_deleting_an_api_token_closes_its_sockets(member):
 
     from asgi import application
 
-    token = await Token.objects.acreate(user=member)
+    token = await database_sync_to_async(community_services.token_create)(user=member)
     socket = WebsocketCommunicator(
-        application, "/ws/", headers=[(b"authorization", f"Token {token.key}".encode())]
+        application, "/ws/", headers=[(b"authorization", f"Token {token}".encode())]
     )
     assert (await socket.connect())[0]
 
-    await database_sync_to_async(services_token_delete)(member)
+    await database_sync_to_async(services_tokens_delete)(member)
 
     assert await socket.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}
 
 
-def services_token_delete(user):
-    from community import services as community_services
-
-    community_services.token_delete(user=user)
+def services_tokens_delete(user):
+    community_services.tokens_delete(user=user)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import websockets
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 
+from community import services as community_services
 from tests.engines import require_postgres, require_redis
 from tests.factories import UserFactory
 
@@ -110,7 +110,7 @@ def servers(engines):
 @pytest.fixture
 def people(municipalities):
     users = [UserFactory(display_name=n) for n in ("Solros", "Havsörn", "Stjärnfall")]
-    return [(user, Token.objects.create(user=user).key) for user in users]
+    return [(user, community_services.token_create(user=user)) for user in users]
 
 
 async def connect(url: str, token: str, **kwargs):

@@ -5,9 +5,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
-from community import legal
+from community import legal, services
 from community.models import Consent, PendingSignup, User
 from tests.factories import UserFactory
 
@@ -52,7 +53,7 @@ def test_signup_answers_202_and_sends_a_code_without_creating_the_account(api):
     assert response.status_code == 202
     assert set(response.json()) == {"detail"}
     assert User.objects.count() == 0
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
     [sent] = mail.outbox
     assert sent.to == ["ny.person@example.se"]
     assert re.fullmatch(r"\d{6}", signup_code("ny.person@example.se"))
@@ -91,7 +92,7 @@ def test_signup_confirm_creates_member_with_consents_and_token(api):
     body = response.json()
     assert set(body) == {"token", "user"}
     user = User.objects.get()
-    assert body["token"] == Token.objects.get(user=user).key
+    assert AuthToken.objects.get(user=user).digest == hash_token(body["token"])
     assert body["user"]["email"] == "ny.person@example.se"
     assert body["user"]["display_name"] == "Nattugglan"
     assert body["user"]["is_minor"] is True
@@ -139,7 +140,7 @@ def test_no_login_and_no_token_before_the_code_is_confirmed(api, client):
     assert (token.status_code, token.json()["code"]) == (400, "invalid")
     assert "_auth_user_id" not in client.session
     assert User.objects.count() == 0
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_wrong_signup_code_is_invalid_and_creates_nothing(api):
@@ -152,7 +153,7 @@ def test_wrong_signup_code_is_invalid_and_creates_nothing(api):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert User.objects.count() == 0
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_repeated_wrong_codes_are_rate_limited_and_the_right_one_then_refused(api):
@@ -171,7 +172,7 @@ def test_repeated_wrong_codes_are_rate_limited_and_the_right_one_then_refused(ap
     assert response.json()["code"] == "rate_limited"
     assert 60 <= int(response["Retry-After"]) <= 15 * 60
     assert User.objects.count() == 0
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_repeated_wrong_codes_for_an_unknown_address_are_limited_alike(api):
@@ -346,7 +347,7 @@ def test_wrong_password_gets_invalid_without_saying_which_part(api, member):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_token_request_bad_input(api):
@@ -366,17 +367,17 @@ def test_repeated_failed_logins_lock_the_account_with_429(api, member, password)
     assert locked.status_code == 429
     assert locked.json()["code"] == "rate_limited"
     assert int(locked["Retry-After"]) == 300
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 def test_delete_token_signs_that_token_out(api, member):
-    token = Token.objects.create(user=member)
+    token = services.token_create(user=member)
 
-    response = api.delete("/api/v1/auth/token/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.delete("/api/v1/auth/token/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 204
-    assert not Token.objects.filter(user=member).exists()
-    again = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert not AuthToken.objects.filter(user=member).exists()
+    again = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert again.status_code == 401
     assert again.json()["code"] == "not_signed_in"
 
@@ -396,7 +397,7 @@ def test_suspended_account_gets_no_token(api, member, password):
 
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
-    assert Token.objects.count() == 0
+    assert AuthToken.objects.count() == 0
 
 
 # --- me ------------------------------------------------------------------------------------

@@ -3,10 +3,11 @@ suspensions end sign-in; and lifting each one gives it all back."""
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from chat import services as chat_services
+from community import services as community_services
 from community.errors import Code, Forbidden, RuleBroken
 from community.models import User
 from groups.models import Membership
@@ -144,19 +145,19 @@ def test_a_ban_of_someone_who_never_joined_still_keeps_them_out(moderator, group
 
 
 def test_a_suspended_account_cannot_use_its_token_or_get_a_new_one(member, moderator, password):
-    token = Token.objects.create(user=member)
+    token = community_services.token_create(user=member)
     api = APIClient()
-    before = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code
+    before = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code
 
     act(moderator, action="suspend", reason="Grovt hot", member=member.pk)
-    with_token = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    with_token = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     login = api.post("/api/v1/auth/token/", {"email": member.email, "password": password})
 
     assert before == 200
     assert (with_token.status_code, with_token.json()["code"]) == (401, "not_signed_in")
     assert (login.status_code, login.json()["code"]) == (403, "forbidden")
     assert "token" not in login.json()
-    assert not Token.objects.filter(user=member).exists()
+    assert not AuthToken.objects.filter(user=member).exists()
 
 
 def test_unsuspend_restores_sign_in(member, moderator, password):

@@ -15,6 +15,7 @@ from chat.serializers import AuthorSerializer, MessageSerializer
 from community.rest import next_field
 from community.serializers import MunicipalityCodeField
 from moderation.models import CrisisContact, QueueItem, Report, Sanction, WordRule
+from moderation.services.members import MESSAGE_MAX as MEMBER_MESSAGE_MAX
 from moderation.services.members import MUTE_MINUTES_MAX
 from moderation.services.rooms import SLOW_MODE_MAX
 
@@ -120,9 +121,17 @@ class ActionSerializer(serializers.Serializer):
 
     action = ModerationActionField()
     reason = serializers.CharField(
-        max_length=REASON_MAX, help_text="Why: it goes in the audit log. Required."
+        max_length=REASON_MAX,
+        help_text="Why: it goes in the audit log, which only staff read. Required.",
     )
     message = serializers.IntegerField(min_value=1, required=False)
+    member_message = serializers.CharField(
+        max_length=MEMBER_MESSAGE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Warn and mute: what the member reads. Optional; without it they get a "
+        "neutral standard text. The reason never reaches them.",
+    )
     member = serializers.IntegerField(min_value=1, required=False)
     room = serializers.IntegerField(min_value=1, required=False)
     group = serializers.IntegerField(min_value=1, required=False)

@@ -10,6 +10,8 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -26,6 +28,7 @@ from tests.factories import (
     ModeratorFactory,
     OrganisationFactory,
     UserFactory,
+    municipality,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +44,19 @@ def client_for(user) -> APIClient:
 
 
 def _side(name: str, organisation, send) -> SimpleNamespace:
+    """One organisation's group, room and people, all in the organisation's municipality."""
+    home = {"municipality": organisation.municipality}
     room = GroupRoomFactory(
-        name=f"Rum {name}", slug=f"rum-{name.lower()}", group__organisation=organisation
+        name=f"Rum {name}",
+        slug=f"rum-{name.lower()}",
+        group__organisation=organisation,
+        group__municipality=organisation.municipality,
     )
-    author = UserFactory(display_name=f"Medlem {name}")
+    author = UserFactory(display_name=f"Medlem {name}", **home)
     MembershipFactory(group=room.group, user=author)
-    leader = UserFactory(display_name=f"Värd {name}")
+    leader = UserFactory(display_name=f"Värd {name}", **home)
     MembershipFactory(group=room.group, user=leader, role="host")
-    reporter = UserFactory(display_name=f"Anmälare {name}")
+    reporter = UserFactory(display_name=f"Anmälare {name}", **home)
     MembershipFactory(group=room.group, user=reporter)
     sent = send(author, room, f"Ett meddelande i {name}")
     return SimpleNamespace(
@@ -65,7 +73,7 @@ def _side(name: str, organisation, send) -> SimpleNamespace:
 @pytest.fixture
 def world(municipalities, send):
     org_a = OrganisationFactory(name="Anhörigstöd A", slug="org-a")
-    org_b = OrganisationFactory(name="Förening B", slug="org-b")
+    org_b = OrganisationFactory(name="Förening B", slug="org-b", municipality=municipality("0180"))
     a, b = _side("A", org_a, send), _side("B", org_b, send)
     plain = UserFactory(display_name="Vanlig medlem")
     MembershipFactory(group=a.group, user=plain)
@@ -269,3 +277,98 @@ def test_a_member_outside_the_group_cannot_be_acted_on_there(world, action, role
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert snapshot(world) == before
+
+
+# --- reading is scoped like acting (finding 12 of issue 10) --------------------------------
+
+
+def _reads(world, side) -> dict:
+    """Every way staff read one side: room history, queue item, member history, pages."""
+    s = world.sides[side]
+    _reported(s)
+    item = QueueItem.objects.get(message=s.message)
+    return {
+        "history": f"/api/v1/rooms/{s.room.pk}/messages/",
+        "queue_item": f"/api/v1/moderation/queue/{item.pk}/",
+        "member_history": f"/api/v1/moderation/members/{s.author.pk}/",
+        "room_page": reverse("frontend:moderation_room", args=[s.room.pk]),
+        "item_page": reverse("frontend:moderation_item", args=[item.pk]),
+        "chat_page": reverse("frontend:room", args=[s.room.pk]),
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "side", "expected"),
+    [
+        ("coordinator_A", "A", 200),
+        ("coordinator_A", "B", 404),
+        ("coordinator_B", "A", 404),
+        ("leader_B", "A", 404),
+        ("platform_moderator", "B", 200),
+    ],
+)
+@pytest.mark.parametrize(
+    "read", ["history", "queue_item", "member_history", "room_page", "item_page", "chat_page"]
+)
+def test_staff_read_only_within_their_scope(world, role, side, expected, read):
+    url = _reads(world, side)[read]
+    client = Client()
+    client.force_login(world.roles[role])
+
+    assert client.get(url).status_code == expected
+
+
+def test_a_coordinator_queue_and_room_list_hold_only_their_groups(world):
+    for side in world.sides.values():
+        _reported(side)
+    coordinator = world.roles["coordinator_A"]
+
+    queue = client_for(coordinator).get("/api/v1/moderation/queue/").json()["results"]
+    rooms = client_for(coordinator).get("/api/v1/rooms/").json()["results"]
+
+    assert [q["room"]["id"] for q in queue] == [world.sides["A"].room.pk]
+    assert [r["id"] for r in rooms] == [world.sides["A"].room.pk]
+
+
+AUDIT = "/api/v1/moderation/audit/"
+
+
+def test_a_coordinator_reads_the_log_of_their_groups_and_municipality_only(world, send):
+    # given: actions in both groups, and suspensions (outside any group) of a member who
+    # lives in the coordinator's municipality and of one who lives in the other
+    moderator = world.roles["platform_moderator"]
+    a, b = world.sides["A"], world.sides["B"]
+    for side in (a, b):
+        client_for(moderator).post(
+            URL, {"action": "lock", "room": side.room.pk, "reason": "Lugnt"}, format="json"
+        )
+    for side in (a, b):
+        client_for(moderator).post(
+            URL, {"action": "suspend", "member": side.author.pk, "reason": "Hot"}, format="json"
+        )
+    lock_a = AuditEntry.objects.get(action="room.lock", room_id=a.room.pk)
+    lock_b = AuditEntry.objects.get(action="room.lock", room_id=b.room.pk)
+    [suspended_here] = [
+        e
+        for e in AuditEntry.objects.filter(action="member.suspend")
+        if e.details["member"] == a.author.pk
+    ]
+    coordinator = client_for(world.roles["coordinator_A"])
+
+    # when
+    listed = coordinator.get(AUDIT).json()["results"]
+    exported = coordinator.get(AUDIT, {"format": "csv"}).content.decode().splitlines()
+
+    # then
+    assert [e["id"] for e in listed] == [suspended_here.pk, lock_a.pk]
+    assert len(exported) == 3  # the header and the same two lines
+    assert coordinator.get(f"{AUDIT}{lock_a.pk}/").status_code == 200
+    assert coordinator.get(f"{AUDIT}{lock_b.pk}/").status_code == 404
+    assert AuditEntry.objects.count() == 4
+    assert len(client_for(moderator).get(AUDIT).json()["results"]) == 4
+
+
+def test_group_leaders_do_not_read_the_log(world):
+    response = client_for(world.roles["leader_A"]).get(AUDIT)
+
+    assert (response.status_code, response.json()["code"]) == (403, "forbidden")

@@ -244,12 +244,11 @@ def on_call_contacts() -> list[dict]:
 
 
 def room_organisations(room: Room) -> QuerySet[Organisation]:
-    """Whose staff look after a room: the hosting organisation, or every staff one."""
+    """Whose staff look after a room: the hosting organisation (its coordinators moderate
+    it), or for a topic room those of platform moderators."""
     if room.group_id:
         return Organisation.objects.filter(pk=room.group.organisation_id)
-    return Organisation.objects.filter(
-        staff__role__in=(Role.MODERATOR, Role.COORDINATOR)
-    ).distinct()
+    return Organisation.objects.filter(staff__role=Role.MODERATOR).distinct()
 
 
 def someone_on_duty(*, room: Room, at=None) -> bool:

@@ -6,7 +6,7 @@ group; a member nowhere; someone signed out is asked to sign in. Suspending an a
 is platform-wide and belongs to platform moderators only.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,9 +16,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from chat.models import Message, Room
-from community.models import Notification, User
+from community.models import Notification, StaffedHours, User
 from groups.models import Membership
-from moderation import api
+from moderation import api, selectors
 from moderation.models import AuditEntry, QueueItem, Sanction
 from moderation.services import reports
 from tests.factories import (
@@ -27,6 +27,7 @@ from tests.factories import (
     MembershipFactory,
     ModeratorFactory,
     OrganisationFactory,
+    RoomFactory,
     UserFactory,
     municipality,
 )
@@ -372,3 +373,21 @@ def test_group_leaders_do_not_read_the_log(world):
     response = client_for(world.roles["leader_A"]).get(AUDIT)
 
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
+
+
+@pytest.mark.parametrize(("staff", "on_duty"), [("coordinator_A", False), ("moderator", True)])
+def test_a_topic_room_is_staffed_only_by_those_who_moderate_it(world, staff, on_duty):
+    """Coordinators do not moderate topic rooms, so their office hours do not count there:
+    outside platform moderators' hours, enough reports still hide a message."""
+    organisation = (
+        world.roles["coordinator_A"].organisation
+        if staff == "coordinator_A"
+        else world.roles["platform_moderator"].organisation
+    )
+    for weekday in range(7):
+        StaffedHours.objects.create(
+            organisation=organisation, weekday=weekday, opens=time(0, 0), closes=time(23, 59)
+        )
+    topic = RoomFactory(slug="amne")
+
+    assert selectors.someone_on_duty(room=topic, at=timezone.now().replace(hour=12)) is on_duty

@@ -116,6 +116,18 @@ class ModerationActionField(serializers.ChoiceField):
         super().__init__(choices=list(ACTION_FIELDS), **kwargs)
 
 
+class TextField(serializers.CharField):
+    """Text only: a number or a list is refused, not turned into a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+MEMBER_MESSAGE_ACTIONS = ("warn", "mute")  # the actions that speak to the member
+
+
 class ActionSerializer(serializers.Serializer):
     """One moderator action; which of the optional fields it needs depends on ``action``."""
 
@@ -125,7 +137,7 @@ class ActionSerializer(serializers.Serializer):
         help_text="Why: it goes in the audit log, which only staff read. Required.",
     )
     message = serializers.IntegerField(min_value=1, required=False)
-    member_message = serializers.CharField(
+    member_message = TextField(
         max_length=MEMBER_MESSAGE_MAX,
         required=False,
         allow_blank=True,
@@ -150,6 +162,8 @@ class ActionSerializer(serializers.Serializer):
         }
         if action in SCOPED_ACTIONS and ("room" in attrs) == ("group" in attrs):
             missing["room"] = [_("Give a room or a group, not both.")]
+        if attrs.get("member_message") and action not in MEMBER_MESSAGE_ACTIONS:
+            missing["member_message"] = [_("Only a warning or a mute sends a message.")]
         if missing:
             raise serializers.ValidationError(missing)
         return attrs

@@ -10,6 +10,7 @@ from datetime import time, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -391,3 +392,24 @@ def test_a_topic_room_is_staffed_only_by_those_who_moderate_it(world, staff, on_
     topic = RoomFactory(slug="amne")
 
     assert selectors.someone_on_duty(room=topic, at=timezone.now().replace(hour=12)) is on_duty
+
+
+def test_the_admin_shows_a_coordinator_the_same_part_of_the_log(world):
+    a, b = world.sides["A"], world.sides["B"]
+    moderator = world.roles["platform_moderator"]
+    for side in (a, b):
+        client_for(moderator).post(
+            URL, {"action": "lock", "room": side.room.pk, "reason": "Lugnt"}, format="json"
+        )
+    coordinator = world.roles["coordinator_A"]
+    coordinator.is_staff = True
+    coordinator.save(update_fields=["is_staff"])
+    coordinator.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
+    page = Client()
+    page.force_login(coordinator)
+
+    listed = page.get("/admin/moderation/auditentry/")
+    other = AuditEntry.objects.get(room_id=b.room.pk)
+
+    assert [e.room_id for e in listed.context["cl"].result_list] == [a.room.pk]
+    assert page.get(f"/admin/moderation/auditentry/{other.pk}/change/").status_code == 302

@@ -13,10 +13,13 @@ EDIT_WINDOW = timedelta(minutes=15)
 
 
 def can_moderate_room(*, user, room: Room) -> bool:
-    """Platform moderators act in every room; hosts and group moderators in their group's."""
+    """Platform moderators act in every room; a group's leaders and its hosting
+    organisation's coordinators in its rooms. Topic rooms are platform moderators' only."""
     if community_policies.is_moderator(user):
         return True
-    return room.group_id is not None and group_policies.is_group_leader(user=user, group=room.group)
+    return room.group_id is not None and group_policies.can_moderate_group(
+        user=user, group=room.group
+    )
 
 
 def can_read(*, user, room: Room) -> bool:
@@ -24,8 +27,8 @@ def can_read(*, user, room: Room) -> bool:
         return False
     if room.kind == Room.Kind.TOPIC:
         return True
-    return community_policies.is_moderator(user) or group_policies.is_group_member(
-        user=user, group=room.group
+    return group_policies.is_group_member(user=user, group=room.group) or can_moderate_room(
+        user=user, room=room
     )
 
 

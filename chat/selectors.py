@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from chat import policies
 from chat.models import EMOJI, Message, MutedMember, Reaction, ReadState, Room
 from community import policies as community_policies
+from groups import policies as group_policies
 from groups import selectors as group_selectors
 from groups.models import Membership
 
@@ -142,7 +143,11 @@ def rooms_for_user(*, user) -> QuerySet[Room]:
     if community_policies.is_moderator(user):
         return rooms
     member_of = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
-    return rooms.filter(Q(kind=Room.Kind.TOPIC) | Q(group__in=member_of.values("group_id")))
+    readable = Q(kind=Room.Kind.TOPIC) | Q(group__in=member_of.values("group_id"))
+    organisation_id = group_policies.hosting_organisation_id(user)
+    if organisation_id is not None:
+        readable |= Q(group__organisation_id=organisation_id)
+    return rooms.filter(readable)
 
 
 def room_list_for_user(*, user) -> list[dict]:

@@ -13,8 +13,13 @@ def is_signed_in(user) -> bool:
 
 
 def is_moderator(user) -> bool:
-    """Platform moderators; coordinators see everything moderators see."""
-    return is_signed_in(user) and user.role in (Role.MODERATOR, Role.COORDINATOR)
+    """Platform moderators: every room, suspensions, word rules. Coordinators are not."""
+    return is_signed_in(user) and user.role == Role.MODERATOR
+
+
+def is_staff_role(user) -> bool:
+    """Moderators and coordinators: staff, never sanctioned through moderation."""
+    return user.role in (Role.MODERATOR, Role.COORDINATOR)
 
 
 def is_coordinator(user) -> bool:

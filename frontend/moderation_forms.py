@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models import QueueItem, Report, WordRule
+from moderation.services.members import MESSAGE_MAX
 from moderation.services.rooms import SLOW_MODE_MAX
 
 # What a member picks when reporting, in plain words (the stored values are Report.Reason).
@@ -34,10 +35,22 @@ REASON_MAX = 1000
 
 def reason_field(label=None) -> forms.CharField:
     return forms.CharField(
-        label=label or _("Reason"),
+        label=label or _("Internal reason - only staff see this"),
         max_length=REASON_MAX,
         help_text=_("A few words. It goes in the audit log, which only staff can read."),
         widget=forms.Textarea(attrs={"rows": 2, "data-reason": ""}),
+    )
+
+
+def member_message_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Message to the member (optional) - the member sees this"),
+        max_length=MESSAGE_MAX,
+        required=False,
+        help_text=_(
+            "Sent with a warning or a mute. Without it the member gets a short standard text."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -91,6 +104,7 @@ class ItemActionForm(forms.Form):
 
     action = forms.ChoiceField(choices=[(name, name) for name in ITEM_ACTIONS])
     reason = reason_field()
+    member_message = member_message_field()
     minutes = forms.TypedChoiceField(
         label=_("For how long"),
         choices=MUTE_CHOICES,

@@ -207,7 +207,7 @@ def _item_context(request, item: QueueItem, form: ItemActionForm) -> dict:
             for n in selectors.report_notes(message_id=message.pk)
         ],
         "author": message.author,
-        "author_is_staff": policies.is_platform_moderator(message.author),
+        "author_is_staff": policies.is_staff(message.author),
         "message_actions": [(a, MESSAGE_ACTION_LABELS[a]) for a in MESSAGE_ACTIONS[message.state]],
         "can_suspend": policies.can_suspend(request.user),
         "form": form,
@@ -231,7 +231,11 @@ def _on_message(service):
 
 def _warn(user, item: QueueItem, data: dict):
     return member_services.member_warn(
-        user=user, member_id=item.message.author_id, room_id=item.room_id, reason=data["reason"]
+        user=user,
+        member_id=item.message.author_id,
+        room_id=item.room_id,
+        reason=data["reason"],
+        member_message=data["member_message"],
     )
 
 
@@ -242,6 +246,7 @@ def _mute(user, item: QueueItem, data: dict):
         room_id=item.room_id,
         minutes=data["minutes"],
         reason=data["reason"],
+        member_message=data["member_message"],
     )
 
 

@@ -32,12 +32,25 @@ def is_group_host(*, user, group: PeerGroup) -> bool:
     return membership is not None and membership.role == Membership.Role.HOST
 
 
+def hosting_organisation_id(user) -> int | None:
+    """The organisation whose groups this coordinator runs (and moderates), if any."""
+    if not community_policies.is_coordinator(user):
+        return None
+    return user.organisation_id
+
+
 def is_hosting_coordinator(*, user, group: PeerGroup) -> bool:
     """Coordinators act for their organisation: the groups it hosts are theirs to run."""
+    organisation_id = hosting_organisation_id(user)
+    return organisation_id is not None and organisation_id == group.organisation_id
+
+
+def can_moderate_group(*, user, group: PeerGroup) -> bool:
+    """Platform moderators, the group's leaders and its hosting organisation's coordinators."""
     return (
-        community_policies.is_coordinator(user)
-        and user.organisation_id is not None
-        and user.organisation_id == group.organisation_id
+        community_policies.is_moderator(user)
+        or is_group_leader(user=user, group=group)
+        or is_hosting_coordinator(user=user, group=group)
     )
 
 

@@ -22,7 +22,6 @@ from chat import selectors as chat_selectors
 from chat.models import Room
 from community import rest
 from community.errors import Forbidden, NotFound
-from community.models import User
 from community.rest import CONFLICT, INVALID
 from moderation import policies, selectors
 from moderation import serializers as s
@@ -120,9 +119,10 @@ class MemberHistoryView(APIView):
     @extend_schema(responses={200: s.MemberHistorySerializer, 403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, user_id: int):
         _require(policies.can_see_queue(request.user))
-        if not User.objects.filter(pk=user_id).exists():
-            raise NotFound()
-        return Response(selectors.member_history(user_id=user_id, viewer=request.user))
+        member = policies.member_for_moderator(
+            user=request.user, member_id=user_id, statuses=policies.BANNABLE
+        )
+        return Response(selectors.member_history(user_id=member.pk, viewer=request.user))
 
 
 # --- actions ------------------------------------------------------------------------------
@@ -161,7 +161,11 @@ def _scope(data: dict) -> dict:
 
 def _warn(user, data: dict) -> dict:
     sanction = members.member_warn(
-        user=user, member_id=data["member"], reason=data["reason"], **_scope(data)
+        user=user,
+        member_id=data["member"],
+        reason=data["reason"],
+        member_message=data.get("member_message"),
+        **_scope(data),
     )
     return {"sanction": selectors.sanction_payload(sanction)}
 
@@ -172,6 +176,7 @@ def _mute(user, data: dict) -> dict:
         member_id=data["member"],
         reason=data["reason"],
         minutes=data["minutes"],
+        member_message=data.get("member_message"),
         **_scope(data),
     )
     return {"sanction": selectors.sanction_payload(sanction)}
@@ -340,6 +345,7 @@ class AuditListView(APIView):
         _require(policies.can_see_audit(request.user))
         query = rest.query(s.AuditQuerySerializer, request)
         entries = selectors.audit_entries(
+            viewer=request.user,
             actor_id=query.get("actor"),
             action=query.get("action"),
             target_type=query.get("target_type"),
@@ -377,7 +383,7 @@ class AuditEntryView(APIView):
     @extend_schema(responses={200: s.AuditEntrySerializer, 403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, entry_id: int):
         _require(policies.can_see_audit(request.user))
-        entry = AuditEntry.objects.select_related("actor").filter(pk=entry_id).first()
+        entry = selectors.audit_entries(viewer=request.user).filter(pk=entry_id).first()
         if entry is None:
             raise NotFound()
         return Response(selectors.audit_payload(entry))
@@ -460,7 +466,7 @@ class CrisisContactListView(APIView):
         responses={200: s.CrisisContactListSerializer, 400: INVALID, 403: FORBIDDEN},
     )
     def get(self, request):
-        _require(policies.is_platform_moderator(request.user))
+        _require(policies.can_see_crisis_contacts(request.user))
         query = rest.query(s.AfterQuerySerializer, request)
         found = CrisisContact.objects.select_related("municipality").order_by("pk")
         if "after" in query:

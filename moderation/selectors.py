@@ -1,11 +1,14 @@
 """Reads of moderation: the queue, a message in context, a member's history, the log."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from chat import selectors as chat_selectors
 from chat.models import Message, Room
-from community.models import Organisation, Role
+from community.models import Organisation, Role, User
+from groups import policies as group_policies
+from groups.models import PeerGroup
 from moderation import policies
 from moderation.models import AuditEntry, CrisisContact, QueueItem, Report, Sanction
 
@@ -126,8 +129,36 @@ def reporters_of(*, message_id: int) -> QuerySet:
     return Report.objects.filter(message_id=message_id).select_related("reporter")
 
 
+def _audit_scope(viewer) -> Q | None:
+    """The part of the log a coordinator reads: their organisation's groups and rooms, and
+    what happened to their municipality's members outside any group. None: all of it."""
+    if policies.is_platform_moderator(viewer):
+        return None
+    organisation_id = group_policies.hosting_organisation_id(viewer)
+    if organisation_id is None:
+        return Q(pk__in=[])
+    where = Q(
+        group_id__in=PeerGroup.objects.filter(organisation_id=organisation_id).values("pk")
+    ) | Q(room_id__in=Room.objects.filter(group__organisation_id=organisation_id).values("pk"))
+    municipality_id = policies.staff_municipality_id(viewer)
+    if municipality_id is not None:
+        residents = User.objects.filter(municipality_id=municipality_id)
+        sanctions = Sanction.objects.filter(user__in=residents)
+        where |= Q(group_id__isnull=True) & (
+            Q(target_type="sanction", target_id__in=_keys(sanctions))
+            | Q(target_type="user", target_id__in=_keys(residents))
+        )
+    return where
+
+
+def _keys(queryset: QuerySet) -> QuerySet:
+    """Primary keys as the log's text target ids, for a subquery."""
+    return queryset.annotate(key=Cast("pk", CharField())).values("key")
+
+
 def audit_entries(
     *,
+    viewer,
     actor_id=None,
     action=None,
     target_type=None,
@@ -137,6 +168,9 @@ def audit_entries(
     group_id=None,
 ) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
+    scope = _audit_scope(viewer)
+    if scope is not None:
+        entries = entries.filter(scope)
     filters = {
         "actor_id": actor_id,
         "action": action,
@@ -210,12 +244,11 @@ def on_call_contacts() -> list[dict]:
 
 
 def room_organisations(room: Room) -> QuerySet[Organisation]:
-    """Whose staff look after a room: the hosting organisation, or every staff one."""
+    """Whose staff look after a room: the hosting organisation (its coordinators moderate
+    it), or for a topic room those of platform moderators."""
     if room.group_id:
         return Organisation.objects.filter(pk=room.group.organisation_id)
-    return Organisation.objects.filter(
-        staff__role__in=(Role.MODERATOR, Role.COORDINATOR)
-    ).distinct()
+    return Organisation.objects.filter(staff__role=Role.MODERATOR).distinct()
 
 
 def someone_on_duty(*, room: Room, at=None) -> bool:

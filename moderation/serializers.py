@@ -15,6 +15,7 @@ from chat.serializers import AuthorSerializer, MessageSerializer
 from community.rest import next_field
 from community.serializers import MunicipalityCodeField
 from moderation.models import CrisisContact, QueueItem, Report, Sanction, WordRule
+from moderation.services.members import MESSAGE_MAX as MEMBER_MESSAGE_MAX
 from moderation.services.members import MUTE_MINUTES_MAX
 from moderation.services.rooms import SLOW_MODE_MAX
 
@@ -115,14 +116,34 @@ class ModerationActionField(serializers.ChoiceField):
         super().__init__(choices=list(ACTION_FIELDS), **kwargs)
 
 
+class TextField(serializers.CharField):
+    """Text only: a number or a list is refused, not turned into a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+MEMBER_MESSAGE_ACTIONS = ("warn", "mute")  # the actions that speak to the member
+
+
 class ActionSerializer(serializers.Serializer):
     """One moderator action; which of the optional fields it needs depends on ``action``."""
 
     action = ModerationActionField()
     reason = serializers.CharField(
-        max_length=REASON_MAX, help_text="Why: it goes in the audit log. Required."
+        max_length=REASON_MAX,
+        help_text="Why: it goes in the audit log, which only staff read. Required.",
     )
     message = serializers.IntegerField(min_value=1, required=False)
+    member_message = TextField(
+        max_length=MEMBER_MESSAGE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Warn and mute: what the member reads. Optional; without it they get a "
+        "neutral standard text. The reason never reaches them.",
+    )
     member = serializers.IntegerField(min_value=1, required=False)
     room = serializers.IntegerField(min_value=1, required=False)
     group = serializers.IntegerField(min_value=1, required=False)
@@ -141,6 +162,8 @@ class ActionSerializer(serializers.Serializer):
         }
         if action in SCOPED_ACTIONS and ("room" in attrs) == ("group" in attrs):
             missing["room"] = [_("Give a room or a group, not both.")]
+        if attrs.get("member_message") and action not in MEMBER_MESSAGE_ACTIONS:
+            missing["member_message"] = [_("Only a warning or a mute sends a message.")]
         if missing:
             raise serializers.ValidationError(missing)
         return attrs

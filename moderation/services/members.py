@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chat import broadcast
@@ -20,14 +20,8 @@ from moderation.services import audit
 from moderation.services.messages import require_reason
 
 MUTE_MINUTES_MAX = 60 * 24 * 30
+MESSAGE_MAX = 1000
 LIFT_ACTIONS = {"mute": "member.unmute", "ban": "member.unban", "suspension": "member.unsuspend"}
-
-
-def _member(user_id) -> User:
-    member = User.objects.filter(pk=user_id).first() if isinstance(user_id, int) else None
-    if member is None:
-        raise NotFound()
-    return member
 
 
 def _scope(*, user, room_id=None, group_id=None) -> tuple[Room | None, PeerGroup | None]:
@@ -46,16 +40,39 @@ def _scope(*, user, room_id=None, group_id=None) -> tuple[Room | None, PeerGroup
 
 
 def _not_staff(member: User) -> None:
-    if policies.is_platform_moderator(member):
+    if policies.is_staff(member):
         raise Forbidden(_("Moderators and coordinators cannot be sanctioned here."))
 
 
+def to_member(member_message) -> str:
+    """The optional message to the member: what they read, unlike the internal reason."""
+    if member_message is None:
+        return ""
+    if not isinstance(member_message, str) or len(member_message.strip()) > MESSAGE_MAX:
+        raise Invalid(
+            fields={"member_message": [_("Keep the message to the member shorter, please.")]}
+        )
+    return member_message.strip()
+
+
+def _tell(member: User, *, title, standard, message: str, notify: bool) -> None:
+    """A private word to the member: the moderator's message, or a neutral standard text.
+    The internal reason never reaches them."""
+    with translation.override(member.preferred_language):
+        title_text, body = str(title()), message or str(standard())
+    if notify:
+        community_services.notify(user=member, kind="warning", title=title_text, body=body)
+    moderation_broadcast.notice(member.pk, kind="warning", title=title_text, body=body)
+
+
 @transaction.atomic
-def member_warn(*, user, member_id, reason, room_id=None, group_id=None) -> Sanction:
+def member_warn(
+    *, user, member_id, reason, member_message=None, room_id=None, group_id=None
+) -> Sanction:
     """A private warning: over the socket now and in the member's notifications."""
-    reason = require_reason(reason)
+    reason, member_message = require_reason(reason), to_member(member_message)
     room, group = _scope(user=user, room_id=room_id, group_id=group_id)
-    member = _member(member_id)
+    member = policies.member_for_moderator(user=user, member_id=member_id, room=room, group=group)
     sanction = Sanction.objects.create(
         user=member,
         kind=Sanction.Kind.WARNING,
@@ -64,27 +81,27 @@ def member_warn(*, user, member_id, reason, room_id=None, group_id=None) -> Sanc
         reason=reason,
         created_by=user,
     )
-    community_services.notify(
-        user=member,
-        kind="warning",
+    _tell(
+        member,
         title=lambda: _("A message from the moderators"),
-        body=reason,
+        standard=lambda: _("You have been warned for breaking the community guidelines."),
+        message=member_message,
+        notify=True,
     )
-    moderation_broadcast.notice(
-        member.pk, kind="warning", title=_("A message from the moderators"), body=reason
-    )
-    _audit(user, "member.warn", sanction, reason)
+    _audit(user, "member.warn", sanction, reason, member_message=member_message)
     return sanction
 
 
 @transaction.atomic
-def member_mute(*, user, member_id, reason, minutes, room_id=None, group_id=None) -> Sanction:
+def member_mute(
+    *, user, member_id, reason, minutes, member_message=None, room_id=None, group_id=None
+) -> Sanction:
     """Can read, cannot post, for a set time, in one room or a whole group."""
-    reason = require_reason(reason)
+    reason, member_message = require_reason(reason), to_member(member_message)
     if not isinstance(minutes, int) or not 1 <= minutes <= MUTE_MINUTES_MAX:
         raise Invalid(fields={"minutes": [_("Between 1 minute and 30 days.")]})
     room, group = _scope(user=user, room_id=room_id, group_id=group_id)
-    member = _member(member_id)
+    member = policies.member_for_moderator(user=user, member_id=member_id, room=room, group=group)
     _not_staff(member)
     sanction = Sanction.objects.create(
         user=member,
@@ -95,10 +112,16 @@ def member_mute(*, user, member_id, reason, minutes, room_id=None, group_id=None
         created_by=user,
         ends_at=timezone.now() + timedelta(minutes=minutes),
     )
-    moderation_broadcast.notice(
-        member.pk, kind="warning", title=_("You cannot post here for a while"), body=reason
+    _tell(
+        member,
+        title=lambda: _("You cannot post here for a while"),
+        standard=lambda: _(
+            "You have been muted for a while for breaking the community guidelines."
+        ),
+        message=member_message,
+        notify=False,
     )
-    _audit(user, "member.mute", sanction, reason, minutes=minutes)
+    _audit(user, "member.mute", sanction, reason, member_message=member_message, minutes=minutes)
     return sanction
 
 
@@ -142,7 +165,9 @@ def member_ban(*, user, member_id, group_id, reason) -> Sanction:
     """Remove from a group for good: their sockets leave its rooms now; no rejoining."""
     reason = require_reason(reason)
     _room, group = _scope(user=user, group_id=group_id)
-    member = _member(member_id)
+    member = policies.member_for_moderator(
+        user=user, member_id=member_id, group=group, statuses=policies.BANNABLE, outsiders=True
+    )
     _not_staff(member)
     Membership.objects.update_or_create(
         group=group, user=member, defaults={"status": Membership.Status.BANNED}
@@ -161,7 +186,7 @@ def member_suspend(*, user, member_id, reason) -> Sanction:
     reason = require_reason(reason)
     if not policies.can_suspend(user):
         raise NotFound()
-    member = _member(member_id)
+    member = policies.member_for_moderator(user=user, member_id=member_id)
     _not_staff(member)
     User.objects.filter(pk=member.pk).update(is_active=False)
     sanction = Sanction.objects.create(
@@ -175,7 +200,12 @@ def member_suspend(*, user, member_id, reason) -> Sanction:
     return sanction
 
 
-def _audit(actor, action: str, sanction: Sanction, reason: str, **details) -> None:
+def _audit(
+    actor, action: str, sanction: Sanction, reason: str, member_message="", **details
+) -> None:
+    """The internal reason, and what the member was told when a moderator wrote to them."""
+    if member_message:
+        details["member_message"] = member_message
     room = sanction.room
     audit.record(
         actor=actor,

@@ -26,6 +26,7 @@ ROLES = [
     "group_moderator",
     "moderator",
     "coordinator",
+    "hosting_coordinator",
 ]
 # (role, room) -> (may read, may post)
 EXPECTED = {
@@ -43,7 +44,14 @@ EXPECTED = {
     ("group_moderator", "locked"): (True, False),  # leads their group only
     ("moderator", "group"): (True, True),
     ("moderator", "locked"): (True, True),
-    ("coordinator", "locked_group"): (True, True),
+    # Coordinators read and moderate the groups their organisation hosts, and no others;
+    # topic rooms they read as any member does (finding 12 of issue 10).
+    ("hosting_coordinator", "group"): (True, True),
+    ("hosting_coordinator", "locked_group"): (True, True),
+    ("hosting_coordinator", "locked"): (True, False),
+    ("coordinator", "group"): (False, False),
+    ("coordinator", "locked_group"): (False, False),
+    ("coordinator", "locked"): (True, False),
 }
 
 
@@ -66,6 +74,7 @@ def world(municipalities):
         "group_moderator": MembershipFactory(group=group_room.group, role="moderator").user,
         "moderator": ModeratorFactory(),
         "coordinator": CoordinatorFactory(),
+        "hosting_coordinator": CoordinatorFactory(organisation=group_room.group.organisation),
     }
     return people, rooms
 

@@ -28,7 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 REPORT = re.compile(r"^(Anmäl|Report)$")
 MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
 HIDDEN_BY_MODERATOR = re.compile(r"(Dolt av en moderator|Hidden by a moderator)")
-REASON = re.compile(r"^(Anledning|Reason)")
+REASON = re.compile(r"^(Intern anledning|Internal reason)")
+TO_MEMBER = re.compile(r"^(Meddelande till medlemmen|Message to the member)")
 
 
 def log_in(page, user, password):
@@ -278,7 +279,8 @@ def test_a_warning_from_a_moderator_reaches_the_author_privately(
     queued = QueueItem.objects.get(message_id=item.message_id)
     mod.goto(f"/moderering/{queued.pk}/")
 
-    mod.get_by_role("textbox", name=REASON).fill("Var snäll mot de andra i rummet.")
+    mod.get_by_role("textbox", name=REASON).fill("Intern: andra gången i veckan")
+    mod.get_by_role("textbox", name=TO_MEMBER).fill("Var snäll mot de andra i rummet.")
     mod.get_by_role(
         "button", name=re.compile("^(Skicka en privat varning|Send a private warning)$")
     ).click()
@@ -286,6 +288,7 @@ def test_a_warning_from_a_moderator_reaches_the_author_privately(
 
     card = author.locator(".chat-notice--warning")
     expect(card).to_contain_text("Var snäll mot de andra i rummet.")
+    expect(card).not_to_contain_text("Intern")
     assert_accessible(author)
     screenshot(author, "moderation-warning-phone")
     assert Sanction.objects.get().kind == Sanction.Kind.WARNING

@@ -424,6 +424,12 @@ def test_each_action_names_the_fields_it_lacks(scene, action):
         ({"action": "resolve", "item": 1, "status": "open"}, "status"),
         ({"action": "lock", "room": 1, "reason": "x" * 1001}, "reason"),
         ({"action": ["hide"], "message": 1}, "action"),
+        ({"action": "ban", "member": 1, "group": 1, "member_message": "Hej då"}, "member_message"),
+        ({"action": "warn", "member": 1, "room": 1, "member_message": 7}, "member_message"),
+        (
+            {"action": "warn", "member": 1, "room": 1, "member_message": "x" * 1001},
+            "member_message",
+        ),
     ],
     ids=[
         "message-not-a-number",
@@ -436,6 +442,9 @@ def test_each_action_names_the_fields_it_lacks(scene, action):
         "resolve-to-open",
         "reason-too-long",
         "action-a-list",
+        "member-message-only-for-warn-and-mute",
+        "member-message-not-text",
+        "member-message-too-long",
     ],
 )
 def test_bad_fields_are_invalid_and_change_nothing(scene, extra, field):

@@ -1,4 +1,5 @@
-"""GET /api/v1/moderation/audit/: coordinators read and export the log; nobody changes it,
+"""GET /api/v1/moderation/audit/: platform moderators read and export the whole log (a
+coordinator their part of it, tests/moderation/test_scope.py); nobody changes it,
 not through the API, the admin, the model or the database."""
 
 import csv
@@ -66,8 +67,8 @@ def log(moderator):
 # --- reading ------------------------------------------------------------------------------
 
 
-def test_coordinators_read_the_log_newest_first(coordinator, moderator, log):
-    response = client_for(coordinator).get(AUDIT)
+def test_platform_moderators_read_the_log_newest_first(moderator, log):
+    response = client_for(moderator).get(AUDIT)
 
     assert response.status_code == 200
     body = response.json()
@@ -88,12 +89,12 @@ def test_coordinators_read_the_log_newest_first(coordinator, moderator, log):
     assert body["results"][1]["actor"] is None
 
 
-def test_a_service_action_shows_up_in_the_log(coordinator, moderator, member, topic_room):
+def test_a_service_action_shows_up_in_the_log(moderator, member, topic_room):
     mute = members.member_mute(
         user=moderator, member_id=member.pk, reason="Paus", minutes=5, room_id=topic_room.pk
     )
 
-    [line] = client_for(coordinator).get(AUDIT).json()["results"]
+    [line] = client_for(moderator).get(AUDIT).json()["results"]
 
     assert (line["action"], line["target_type"], line["target_id"], line["reason"]) == (
         "member.mute",
@@ -119,29 +120,29 @@ def test_a_service_action_shows_up_in_the_log(coordinator, moderator, member, to
     ],
     ids=["action", "target-type", "room", "group", "since", "until", "between", "none"],
 )
-def test_the_log_filters(coordinator, log, query, expected):
-    results = client_for(coordinator).get(AUDIT, query).json()["results"]
+def test_the_log_filters(moderator, log, query, expected):
+    results = client_for(moderator).get(AUDIT, query).json()["results"]
 
     assert [r["id"] for r in results] == [log[n].pk for n in expected]
 
 
-def test_the_log_filters_by_actor(coordinator, moderator, log):
+def test_the_log_filters_by_actor(moderator, log):
     other = UserFactory(display_name="Annan")
     mine = entry(other, "room.unlock")
 
-    by_other = client_for(coordinator).get(AUDIT, {"actor": other.pk}).json()["results"]
-    by_moderator = client_for(coordinator).get(AUDIT, {"actor": moderator.pk}).json()["results"]
+    by_other = client_for(moderator).get(AUDIT, {"actor": other.pk}).json()["results"]
+    by_moderator = client_for(moderator).get(AUDIT, {"actor": moderator.pk}).json()["results"]
 
     assert [r["id"] for r in by_other] == [mine.pk]
     assert [r["id"] for r in by_moderator] == [log[2].pk, log[0].pk]
 
 
-def test_the_log_pages_with_before_id(coordinator, moderator):
+def test_the_log_pages_with_before_id(moderator):
     start = datetime(2026, 1, 1, tzinfo=UTC)
     made = [entry(moderator, at=start + timedelta(hours=n)) for n in range(5)]
     # Two lines in the same instant: the id breaks the tie, newest (highest) first.
     twin = entry(moderator, at=made[2].created_at)
-    api = client_for(coordinator)
+    api = client_for(moderator)
 
     first = api.get(AUDIT, {"limit": 2, "action": "message.hide"}).json()
     second = api.get(f"{AUDIT}?{first['next']}").json()
@@ -179,15 +180,15 @@ def test_the_log_pages_with_before_id(coordinator, moderator):
         "action-too-long",
     ],
 )
-def test_bad_log_queries_are_invalid(coordinator, query, field):
-    response = client_for(coordinator).get(AUDIT, query)
+def test_bad_log_queries_are_invalid(moderator, query, field):
+    response = client_for(moderator).get(AUDIT, query)
 
     assert response.status_code == 400
     assert (response.json()["code"], list(response.json()["fields"])) == ("invalid", [field])
 
 
-@pytest.mark.parametrize("who", ["member", "moderator"])
-def test_only_coordinators_read_the_log(request, log, who):
+@pytest.mark.parametrize("who", ["member"])
+def test_members_do_not_read_the_log(request, log, who):
     response = client_for(request.getfixturevalue(who)).get(AUDIT)
 
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
@@ -204,19 +205,19 @@ def test_the_log_needs_sign_in(api, log):
     assert api.get(AUDIT).status_code == 401
 
 
-def test_one_line_of_the_log(coordinator, log):
-    response = client_for(coordinator).get(f"{AUDIT}{log[1].pk}/")
+def test_one_line_of_the_log(moderator, log):
+    response = client_for(moderator).get(f"{AUDIT}{log[1].pk}/")
 
     assert response.status_code == 200
     assert (response.json()["id"], response.json()["action"]) == (log[1].pk, "rule.hold")
-    assert client_for(coordinator).get(f"{AUDIT}999999/").status_code == 404
+    assert client_for(moderator).get(f"{AUDIT}999999/").status_code == 404
 
 
 # --- CSV export ---------------------------------------------------------------------------
 
 
-def test_csv_export_has_a_header_and_one_row_per_entry(coordinator, moderator, log):
-    response = client_for(coordinator).get(AUDIT, {"format": "csv"})
+def test_csv_export_has_a_header_and_one_row_per_entry(moderator, log):
+    response = client_for(moderator).get(AUDIT, {"format": "csv"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -239,35 +240,35 @@ def test_csv_export_has_a_header_and_one_row_per_entry(coordinator, moderator, l
     ]
 
 
-def test_csv_export_applies_the_filters(coordinator, moderator, log):
-    response = client_for(coordinator).get(
+def test_csv_export_applies_the_filters(moderator, log):
+    response = client_for(moderator).get(
         AUDIT, {"format": "csv", "room": 7, "since": "2026-03-02T00:00:00Z"}
     )
 
     assert [row[2] for row in rows(response)] == ["action", "room.lock"]
 
 
-def test_csv_export_is_every_matching_row_not_one_page(coordinator, moderator):
+def test_csv_export_is_every_matching_row_not_one_page(moderator):
     for n in range(120):
         entry(moderator, at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=n))
 
-    response = client_for(coordinator).get(AUDIT, {"format": "csv", "limit": 10})
+    response = client_for(moderator).get(AUDIT, {"format": "csv", "limit": 10})
 
     assert len(rows(response)) == 1 + 120
 
 
-def test_csv_export_by_accept_header(coordinator, log):
-    response = client_for(coordinator).get(AUDIT, HTTP_ACCEPT="text/csv")
+def test_csv_export_by_accept_header(moderator, log):
+    response = client_for(moderator).get(AUDIT, HTTP_ACCEPT="text/csv")
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert len(rows(response)) == 4
 
 
-def test_csv_keeps_free_text_from_running_as_a_formula(coordinator, moderator):
+def test_csv_keeps_free_text_from_running_as_a_formula(moderator):
     entry(moderator, reason="Rad ett\nrad två, med komma")
     entry(moderator, reason='=HYPERLINK("http://example.com","klicka")')  # newer: first
 
-    exported = rows(client_for(coordinator).get(AUDIT, {"format": "csv"}))
+    exported = rows(client_for(moderator).get(AUDIT, {"format": "csv"}))
 
     assert [row[5] for row in exported[1:]] == [
         '\'=HYPERLINK("http://example.com","klicka")',
@@ -275,16 +276,16 @@ def test_csv_keeps_free_text_from_running_as_a_formula(coordinator, moderator):
     ]
 
 
-def test_csv_export_is_for_coordinators_only_and_refuses_in_json(moderator, log):
-    response = client_for(moderator).get(AUDIT, {"format": "csv"})
+def test_csv_export_is_for_staff_only_and_refuses_in_json(member, log):
+    response = client_for(member).get(AUDIT, {"format": "csv"})
 
     assert response.status_code == 403
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "forbidden"
 
 
-def test_bad_filters_on_an_export_answer_json(coordinator, log):
-    response = client_for(coordinator).get(AUDIT, {"format": "csv", "since": "igår"})
+def test_bad_filters_on_an_export_answer_json(moderator, log):
+    response = client_for(moderator).get(AUDIT, {"format": "csv", "since": "igår"})
 
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["since"]
@@ -295,11 +296,11 @@ def test_bad_filters_on_an_export_answer_json(coordinator, log):
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete", "post"])
 @pytest.mark.parametrize("path", ["list", "entry"])
-def test_the_log_cannot_be_changed_through_the_api(coordinator, log, method, path):
+def test_the_log_cannot_be_changed_through_the_api(moderator, log, method, path):
     url = AUDIT if path == "list" else f"{AUDIT}{log[0].pk}/"
     before = list(AuditEntry.objects.order_by("pk").values())
 
-    response = getattr(client_for(coordinator), method)(url, {"reason": "ändrad"})
+    response = getattr(client_for(moderator), method)(url, {"reason": "ändrad"})
 
     assert response.status_code == 405
     assert response.json()["code"] == "invalid"

@@ -79,12 +79,21 @@ def test_moderators_see_open_items_with_the_message(
     }
 
 
-def test_coordinators_see_the_queue_too(coordinator, member, other_member, topic_room, send):
-    item = reported(other_member, send(member, topic_room).message["id"])
+def test_coordinators_see_their_organisations_groups_in_the_queue(
+    coordinator, member, other_member, topic_room, send
+):
+    hosted = GroupRoomFactory(slug="var-grupp", group__organisation=coordinator.organisation)
+    elsewhere = GroupRoomFactory(slug="annan-grupp")
+    for room in (hosted, elsewhere):
+        MembershipFactory(group=room.group, user=member)
+        MembershipFactory(group=room.group, user=other_member)
+    ours = reported(other_member, send(member, hosted).message["id"])
+    reported(other_member, send(member, elsewhere).message["id"])
+    reported(other_member, send(member, topic_room).message["id"])
 
     results = client_for(coordinator).get(QUEUE).json()["results"]
 
-    assert [r["id"] for r in results] == [item.pk]
+    assert [r["id"] for r in results] == [ours.pk]
 
 
 def test_the_queue_filters_by_status_priority_and_room(

@@ -222,10 +222,11 @@ def test_deleting_a_missing_rule_is_not_found(moderator):
     assert client_for(moderator).delete(f"{RULES}999999/").status_code == 404
 
 
-def test_a_coordinator_edits_rules_too(coordinator, rule):
-    assert (
-        client_for(coordinator).patch(f"{RULES}{rule.pk}/", {"action": "hold"}).status_code == 200
-    )
+def test_word_rules_are_platform_wide_so_coordinators_do_not_edit_them(coordinator, rule):
+    response = client_for(coordinator).patch(f"{RULES}{rule.pk}/", {"action": "hold"})
+
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert WordRule.objects.get(pk=rule.pk).action == "flag"
 
 
 @pytest.mark.parametrize("who", ["member", "group_moderator"])

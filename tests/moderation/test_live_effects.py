@@ -81,7 +81,11 @@ async def test_warning_is_a_private_notice(member, other_member, moderator, topi
     warned, bystander = await two_readers(member, other_member, topic_room)
 
     await database_sync_to_async(members.member_warn)(
-        user=moderator, member_id=member.pk, reason="Tänk på tonen.", room_id=topic_room.pk
+        user=moderator,
+        member_id=member.pk,
+        reason="Upprepade påhopp, andra gången",
+        member_message="Tänk på tonen.",
+        room_id=topic_room.pk,
     )
 
     notice = await receive_type(warned, "notice")

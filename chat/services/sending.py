@@ -22,9 +22,8 @@ from community.errors import (
     TooLarge,
 )
 from groups import selectors as group_selectors
-from moderation import screening
 from moderation import selectors as moderation_selectors
-from moderation.models import WordRule
+from moderation.screening import Verdict
 from moderation.services import rules as moderation_rules
 
 CLIENT_ID_MAX = 64
@@ -104,11 +103,14 @@ def _send_new(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> 
     room = policies.room_for_user(user=user, room_id=room_id)
     recent_sends = _check_send_rate(user.pk)
     moderator = policies.can_moderate_room(user=user, room=room)
-    verdict = screening.screen(user=user, room=room, body=body, moderator=moderator)
-    if verdict.action == WordRule.Action.BLOCK:
-        if _existing_send(user=user, client_id=client_id, room_id=room_id) is None:
-            moderation_rules.blocked(verdict=verdict, author=user, room=room)  # not stored
-        raise RuleBroken(Code.BLOCKED_WORD)
+    verdict = moderation_rules.screen_text(
+        user=user,
+        body=body,
+        moderator=moderator,
+        group=room.group if room.group_id else None,
+        target=room,
+        already_sent=lambda: _existing_send(user=user, client_id=client_id, room_id=room_id),
+    )
     payload = _insert_message(
         user=user,
         room_id=room_id,
@@ -130,7 +132,7 @@ def _insert_message(
     body: str,
     client_id: str,
     reply_to_id,
-    verdict: screening.Verdict,
+    verdict: Verdict,
     moderator: bool,
 ) -> dict:
     room = Room.objects.select_for_update(of=("self",)).select_related("group").get(pk=room_id)
@@ -140,17 +142,19 @@ def _insert_message(
     _refuse_post(user=user, room=room, moderator=moderator, last_post_at=last_post_at)
     if reply_to_id is not None and not _can_reply_to(user, room, reply_to_id):
         raise Invalid(fields={"reply_to": [_("Reply to a message in this room.")]})
-    held = verdict.action == WordRule.Action.HOLD
     message = _append_message(
         room=room,
         author=user,
         body=body,
         client_id=client_id,
         reply_to_id=reply_to_id,
-        state=Message.State.HELD if held else Message.State.VISIBLE,
+        state=Message.State.HELD if verdict.held else Message.State.VISIBLE,
     )
     moderation_rules.after_screening(message=message, verdict=verdict, author=user)
-    return selectors.message_payload(message, [])
+    role = policies.role_in_room(is_author=True, is_moderator=moderator)
+    return selectors.message_payload(
+        message, [], actions=policies.actions_for_role(message=message, role=role)
+    )
 
 
 def _last_post_at(*, user, room: Room):
@@ -211,6 +215,7 @@ def _append_message(
         author_id=author.pk,
         seq=message.seq,
         audience=audience,
+        actions=policies.actions_by_role(message),
     )
     return message
 

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chat.models import Message
-from community.errors import Conflict, Invalid, NotFound
+from community.errors import Code, Conflict, Invalid, NotFound, RuleBroken
 from moderation import broadcast as moderation_broadcast
 from moderation import policies, screening, selectors
 from moderation.models import CrisisContact, QueueItem, WordRule
@@ -29,6 +29,20 @@ CRISIS_BODIES = {
         "and the carer support in your municipality is there for you afterwards."
     ),
 }
+
+
+def screen_text(*, user, body: str, moderator: bool, group, target, already_sent=None) -> Verdict:
+    """Every path that shows a text to others asks this: a blocked text is refused here
+    (logged against ``target``, never stored, with the crisis card if it is one); the caller
+    stores the rest, held when ``verdict.held``, and passes the stored message to
+    ``after_screening``. ``already_sent`` tells a send's retry, which is not logged again.
+    Call it outside the caller's transaction, so the refusal's log line stays."""
+    verdict = screening.screen(user=user, body=body, moderator=moderator, group=group)
+    if verdict.blocked:
+        if already_sent is None or not already_sent():
+            blocked(verdict=verdict, author=user, room=target)
+        raise RuleBroken(Code.BLOCKED_WORD)
+    return verdict
 
 
 def after_screening(*, message: Message, verdict: Verdict, author) -> None:

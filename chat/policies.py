@@ -80,6 +80,7 @@ def sees_everything_in(*, user, room: Room) -> bool:
 
 # What a reader may do with a message, in the order clients show them.
 ROLES = ("reader", "author", "moderator", "author_moderator")
+MESSAGE_ACTIONS = ("reply", "react", "report", "edit", "delete", "hide", "unhide", "approve", "pin")
 
 
 def role_in_room(*, is_author: bool, is_moderator: bool) -> str:

@@ -8,7 +8,7 @@ from chat import broadcast
 from chat import policies as chat_policies
 from chat import selectors as chat_selectors
 from chat.models import Message, Room
-from chat.services.messages import message_announce
+from chat.services import messages as chat_messages
 from community.errors import Conflict, Invalid, NotFound
 from moderation import policies
 from moderation.services import audit
@@ -39,7 +39,7 @@ def hide(*, message: Message, actor, reason: str) -> Message:
     """Hide a message (caller holds the row and writes the audit line)."""
     message.state = Message.State.HIDDEN
     message.save(update_fields=["state"])
-    message_announce(message)
+    chat_messages.message_announce(message)
     return message
 
 
@@ -74,7 +74,7 @@ def message_unhide(*, user, message_id, reason) -> Message:
         raise Conflict(_("The message is not hidden."))
     message.state = Message.State.VISIBLE
     message.save(update_fields=["state"])
-    message_announce(message)
+    chat_messages.message_announce(message)
     _audit(user, "message.unhide", message, reason)
     return message
 
@@ -88,7 +88,7 @@ def message_approve(*, user, message_id, reason) -> Message:
         raise Conflict(_("The message is not waiting for approval."))
     message.state = Message.State.VISIBLE
     message.save(update_fields=["state"])
-    message_announce(message)
+    chat_messages.message_announce(message)
     _audit(user, "message.approve", message, reason)
     return message
 
@@ -103,7 +103,7 @@ def message_remove(*, user, message_id, reason) -> Message:
     message.edited_at = timezone.now()
     message.save(update_fields=["state", "body", "edited_at"])
     message.reactions.all().delete()
-    message_announce(message)
+    chat_messages.message_announce(message)
     _audit(user, "message.delete", message, reason)
     return message
 

@@ -221,33 +221,57 @@ def _append_message(
 
 
 @transaction.atomic
-def meetup_card_post(*, author, meetup, event: str, body: str) -> dict | None:
+def meetup_card_post(
+    *, author, meetup, event: str, body: str, verdict: Verdict | None = None, sequence=None
+) -> dict | None:
     """Post the card of a scheduled, changed or cancelled meetup in each of its group's rooms,
     and tell connected clients the rooms' next meetup. Not subject to locks or slow mode:
-    it is the hosts' announcement."""
-    summary = group_selectors.meetup_summary(meetup)
-    next_meetup = group_selectors.next_meetup_summary(group_id=meetup.group_id)
+    it is the hosts' announcement. A ``verdict`` of the hosts' texts (see
+    ``groups.services.meetups``) holds the card for a moderator, who publishes by approving
+    it; ``sequence`` names the version a held change will get."""
+    held = verdict is not None and verdict.held
+    version = meetup.sequence if sequence is None else sequence
     card = None
     for room in Room.objects.select_for_update().filter(
         group_id=meetup.group_id, is_archived=False
     ):
         # one card per meetup version, event and room, even if the service runs twice
-        client_id = f"meetup-{meetup.uid.hex[:20]}-{meetup.sequence}-{event}-{room.pk}"
+        client_id = f"meetup-{meetup.uid.hex[:20]}-{version}-{event}-{room.pk}"
         retry = _existing_send(user=author, client_id=client_id, room_id=room.pk)
         if retry is not None:
             card = retry.message
             continue
-        card = selectors.message_payload(
-            _append_message(
-                room=room, author=author, body=body, client_id=client_id, meetup=meetup
-            ),
-            [],
+        message = _append_message(
+            room=room,
+            author=author,
+            body=body,
+            client_id=client_id,
+            meetup=meetup,
+            state=Message.State.HELD if held else Message.State.VISIBLE,
         )
-        broadcast.to_room(room.pk, {"type": f"meetup.{event}", "room": room.pk, "meetup": summary})
-        broadcast.to_room(
-            room.pk, {"type": "room.updated", "room": room.pk, "next_meetup": next_meetup}
-        )
+        if verdict is not None:
+            moderation_rules.after_screening(message=message, verdict=verdict, author=author)
+        card = selectors.message_payload(message, [])
+        if not held:
+            _meetup_frames(room_id=room.pk, meetup=meetup, event=event)
     return card
+
+
+def meetup_published(*, meetup, event: str) -> None:
+    """Tell the group's rooms of a meetup a moderator just let through (its card is there)."""
+    for room_id in Room.objects.filter(group_id=meetup.group_id, is_archived=False).values_list(
+        "pk", flat=True
+    ):
+        _meetup_frames(room_id=room_id, meetup=meetup, event=event)
+
+
+def _meetup_frames(*, room_id: int, meetup, event: str) -> None:
+    summary = group_selectors.meetup_summary(meetup)
+    next_meetup = group_selectors.next_meetup_summary(group_id=meetup.group_id)
+    broadcast.to_room(room_id, {"type": f"meetup.{event}", "room": room_id, "meetup": summary})
+    broadcast.to_room(
+        room_id, {"type": "room.updated", "room": room_id, "next_meetup": next_meetup}
+    )
 
 
 def _refuse_post(*, user, room: Room, moderator: bool, last_post_at) -> None:

@@ -10,6 +10,7 @@ from chat import selectors as chat_selectors
 from chat.models import Message, Room
 from chat.services import messages as chat_messages
 from community.errors import Conflict, Invalid, NotFound
+from groups.services import meetups
 from moderation import policies
 from moderation.services import audit
 
@@ -89,6 +90,8 @@ def message_approve(*, user, message_id, reason) -> Message:
     message.state = Message.State.VISIBLE
     message.save(update_fields=["state"])
     chat_messages.message_announce(message)
+    if message.meetup_id is not None:  # a meetup card: what its host wrote is let through
+        meetups.meetup_release(meetup_id=message.meetup_id, by=user)
     _audit(user, "message.approve", message, reason)
     return message
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chat.models import Message
+from chat.models import Message, Room
 from community.errors import Code, Conflict, Invalid, NotFound, RuleBroken
 from moderation import broadcast as moderation_broadcast
 from moderation import policies, screening, selectors
@@ -77,17 +77,20 @@ def after_screening(*, message: Message, verdict: Verdict, author) -> None:
 
 
 def blocked(*, verdict: Verdict, author, room) -> None:
-    """A blocked message is never stored; the log keeps that a rule fired, not the text."""
+    """A blocked text is never stored; the log keeps that a rule fired, not the text.
+
+    ``room`` is where it was to be shown: a chat room, or a peer group (its meetup texts)."""
     if verdict.crisis:
         _crisis_card(author=author, categories=verdict.crisis)
+    is_room = isinstance(room, Room)
     audit.record(
         actor=None,
         action="rule.block",
         target=room,
         reason=verdict.reason,
         details={"rules": [r.pk for r in verdict.rules], "author": author.pk},
-        room_id=room.pk,
-        group_id=room.group_id,
+        room_id=room.pk if is_room else None,
+        group_id=room.group_id if is_room else room.pk,
     )
 
 

@@ -345,3 +345,22 @@ async def test_live_and_backlog_frames_carry_each_readers_own_actions(scene):
         assert backlog[role][-1]["actions"] == VISIBLE_ACTIONS[role]
     for socket in sockets.values():
         await socket.disconnect()
+
+
+async def test_a_pin_reaches_each_reader_with_their_own_actions(pin_scene):
+    room, author, peer, moderator = pin_scene
+    message = await database_sync_to_async(_post)(author, room, "Välkomna hit")
+    sockets = {"author": author, "peer": peer, "platform_moderator": moderator}
+    sockets = {role: await open_socket(person) for role, person in sockets.items()}
+    for socket in sockets.values():
+        await subscribe(socket, room.pk)
+
+    await database_sync_to_async(moderation_messages.message_pin)(
+        user=moderator, message_id=message.pk, reason="Välkomst"
+    )
+
+    for role, socket in sockets.items():
+        frame = await receive_type(socket, "room.updated", where=lambda f: "pinned" in f)
+        assert (frame["pinned"]["id"], frame["pinned"]["body"]) == (message.pk, "Välkomna hit")
+        assert frame["pinned"]["actions"] == VISIBLE_ACTIONS[role]
+        await socket.disconnect()

@@ -90,25 +90,59 @@ def snapshot() -> dict:
     }
 
 
+def page_form(**changes) -> dict:
+    starts = timezone.localtime(timezone.now() + timedelta(days=3))
+    return {
+        "title": "Torsdagsträff",
+        "description": "Vi ses",
+        "kind": "peer_meeting",
+        "starts_at": starts.strftime("%Y-%m-%dT18:00"),
+        "ends_at": starts.strftime("%Y-%m-%dT20:00"),
+        "venue_name": "Biblioteket",
+        "capacity": 10,
+        "occurrences": 1,
+        "recurrence": "",
+        **changes,
+    }
+
+
+def create_meetup(path: str, host, room, description: str) -> tuple[int, str | None]:
+    """Schedule through the API or the page: the status, and the error code if any."""
+    if path == "api":
+        response = as_user(host).post(
+            "/api/v1/meetups/",
+            {"group": room.group_id, **fields(description=description)},
+            format="json",
+        )
+        code = response.json().get("code") if response.status_code >= 400 else None
+        return response.status_code, code
+    client = Client()
+    client.force_login(host)
+    response = client.post(
+        f"/grupper/{room.group_id}/traffar/ny/", page_form(description=description)
+    )
+    refused = response.status_code == 200  # the form again, with the error
+    return (422, "blocked_word") if refused else (201, None)
+
+
+@pytest.mark.parametrize("path", ["api", "page"])
 @pytest.mark.parametrize("case", list(TEXTS))
-def test_a_member_hosts_new_meetup_is_screened(scene, case, django_capture_on_commit_callbacks):
+def test_a_member_hosts_new_meetup_is_screened(
+    scene, case, path, django_capture_on_commit_callbacks
+):
     room, host, peer = scene
     before = snapshot()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_user(host).post(
-            "/api/v1/meetups/",
-            {"group": room.group_id, **fields(description=TEXTS[case])},
-            format="json",
-        )
+        status, code = create_meetup(path, host, room, TEXTS[case])
 
     seen, bodies = peer_view(peer, room)
     if case == "block":
-        assert (response.status_code, response.json()["code"]) == (422, "blocked_word")
+        assert (status, code) == (422, "blocked_word")
         assert snapshot() == before
         assert AuditEntry.objects.filter(action="rule.block").count() == 1
         return
-    assert response.status_code == 201
+    assert status == 201
     card = Message.objects.get(meetup__isnull=False)
     item = QueueItem.objects.filter(message=card).first()
     if case == "clean":

@@ -222,14 +222,22 @@ def _append_message(
 
 @transaction.atomic
 def meetup_card_post(
-    *, author, meetup, event: str, body: str, verdict: Verdict | None = None, sequence=None
+    *,
+    author,
+    meetup,
+    event: str,
+    body: str,
+    verdict: Verdict | None = None,
+    sequence=None,
+    always_shown: bool = False,
 ) -> dict | None:
     """Post the card of a scheduled, changed or cancelled meetup in each of its group's rooms,
     and tell connected clients the rooms' next meetup. Not subject to locks or slow mode:
     it is the hosts' announcement. A ``verdict`` of the hosts' texts (see
     ``groups.services.meetups``) holds the card for a moderator, who publishes by approving
-    it; ``sequence`` names the version a held change will get."""
-    held = verdict is not None and verdict.held
+    it; ``sequence`` names the version a held change will get. A card that is
+    ``always_shown`` (a cancellation) is queued for a look but never held."""
+    held = verdict is not None and verdict.held and not always_shown
     version = meetup.sequence if sequence is None else sequence
     card = None
     for room in Room.objects.select_for_update().filter(

@@ -364,7 +364,12 @@ def _cancel(*, user, meetup_id, reason: str, verdict) -> Meetup:
         }
 
     chat_services.meetup_card_post(
-        author=user, meetup=meetup, event="cancelled", body=in_site_language(card)
+        author=user,
+        meetup=meetup,
+        event="cancelled",
+        body=in_site_language(card),
+        verdict=verdict,
+        always_shown=True,
     )
     _tell_answered(
         meetup=meetup,

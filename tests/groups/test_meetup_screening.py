@@ -268,3 +268,41 @@ def test_staff_texts_are_not_screened(scene, django_capture_on_commit_callbacks)
     assert response.status_code == 201
     assert peer_view(peer, room)[0] == [f"Torsdagsträff|{TEXTS['hold']}"]
     assert QueueItem.objects.count() == 0
+
+
+@pytest.mark.parametrize("case", ["clean", "block", "hold"])
+def test_a_member_hosts_cancel_reason_is_screened(scene, case, django_capture_on_commit_callbacks):
+    room, host, peer = scene
+    with django_capture_on_commit_callbacks(execute=True):
+        created = as_user(host).post(
+            "/api/v1/meetups/", {"group": room.group_id, **fields()}, format="json"
+        )
+    meetup_id = created.json()["results"][0]["id"]
+    before = snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(host).post(
+            f"/api/v1/meetups/{meetup_id}/cancel/", {"reason": TEXTS[case]}, format="json"
+        )
+
+    meetup = Meetup.objects.get(pk=meetup_id)
+    seen = as_user(peer).get(f"/api/v1/meetups/{meetup_id}/").json()
+    bodies = peer_view(peer, room)[1]
+    if case == "block":
+        assert (response.status_code, response.json()["code"]) == (422, "blocked_word")
+        assert snapshot() == before
+        assert meetup.status == "scheduled"
+        return
+    # the cancellation always goes out: nobody should travel to a meetup that is off
+    assert response.status_code == 200
+    assert (meetup.status, seen["status"]) == ("cancelled", "cancelled")
+    card = Message.objects.filter(meetup_id=meetup_id).latest("seq")
+    assert card.state == "visible"
+    if case == "clean":
+        assert (seen["cancel_reason"], meetup.pending) == (TEXTS[case], None)
+        assert TEXTS[case] in bodies[-1]
+        assert not QueueItem.objects.filter(message=card).exists()
+    else:  # the held reason is kept from peers, and moderators get the card to look at
+        assert (seen["cancel_reason"], meetup.pending) == ("", {"cancel_reason": TEXTS[case]})
+        assert all("0701234567" not in body for body in bodies)
+        assert QueueItem.objects.filter(message=card).exists()

@@ -16,5 +16,6 @@ class ChatConfig(AppConfig):
                 slug_taken=rooms.room_slug_taken,
                 group_room_create=rooms.group_room_create,
                 meetup_card_post=sending.meetup_card_post,
+                meetup_published=sending.meetup_published,
             )
         )

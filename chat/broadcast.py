@@ -41,6 +41,8 @@ def to_room(
     skip_author: bool = False,
     reactors: list[int] | None = None,
     ephemeral: bool = False,
+    actions: dict[str, list[str]] | None = None,
+    actions_of: int | None = None,
 ) -> None:
     """Schedule ``frame`` for the room's subscribers once the transaction commits.
 
@@ -48,7 +50,10 @@ def to_room(
     for readers who muted the author (and ``skip_author`` for frames the author's own
     sockets get privately), ``seq`` to drop what a backlog already carried, and
     ``reactors`` for readers who muted someone who reacted: only they get a re-serialised
-    copy without those reactions.
+    copy without those reactions. ``actions`` (by role, see ``chat.policies``) are what
+    readers may do with the message the frame carries last (whose author is ``actions_of``,
+    else ``author_id``); the frame is serialised once with an empty list there, and each
+    consumer splices in its reader's list.
     """
     event = {
         "type": "room.frame",
@@ -64,10 +69,22 @@ def to_room(
     if reactors:
         event["reactors"] = reactors
         event["frame"] = frame
+    if actions is not None:
+        event["actions"] = {role: dumps(names) for role, names in actions.items()}
+        event["actions_of"] = actions_of if actions_of is not None else author_id
     if ephemeral:  # nothing stored, so nothing to wait for
         _send(room_group(room_id), event)
     else:
         transaction.on_commit(lambda: _send(room_group(room_id), event))
+
+
+EMPTY_ACTIONS = '"actions":[]'
+
+
+def with_actions(text: str, actions_json: str) -> str:
+    """The frame text with the message's empty ``actions`` (its last key) filled in."""
+    at = text.rfind(EMPTY_ACTIONS)
+    return f'{text[:at]}"actions":{actions_json}{text[at + len(EMPTY_ACTIONS) :]}'
 
 
 def without_reactions_of(event: dict, muted) -> str:

@@ -214,9 +214,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         ):
             return
         if self.muted.intersection(event.get("reactors", ())):
-            await self.send(text_data=broadcast.without_reactions_of(event, self.muted))
-            return
-        await self.send(text_data=event["text"])
+            text = broadcast.without_reactions_of(event, self.muted)
+        else:
+            text = event["text"]
+        if "actions" in event:
+            role = policies.role_in_room(
+                is_author=event["actions_of"] == self.user.pk,
+                is_moderator=subscription.viewer.moderator,
+            )
+            text = broadcast.with_actions(text, event["actions"][role])
+        await self.send(text_data=text)
 
     async def user_frame(self, event):
         await self.send(text_data=event["text"])

@@ -66,9 +66,12 @@ def can_post(*, user, room: Room) -> bool:
 
 def can_change_message(*, user, message: Message) -> bool:
     """Authors edit and delete their own messages within fifteen minutes."""
+    return message.author_id == user.pk and _changeable(message)
+
+
+def _changeable(message: Message) -> bool:
     return (
-        message.author_id == user.pk
-        and message.state in (Message.State.VISIBLE, Message.State.HELD)
+        message.state in (Message.State.VISIBLE, Message.State.HELD)
         and timezone.now() - message.created_at <= EDIT_WINDOW
     )
 
@@ -76,3 +79,72 @@ def can_change_message(*, user, message: Message) -> bool:
 def sees_everything_in(*, user, room: Room) -> bool:
     """Moderators of the room see held and hidden messages too."""
     return can_moderate_room(user=user, room=room)
+
+
+# What a reader may do with a message, in the order clients show them.
+ROLES = ("reader", "author", "moderator", "author_moderator")
+MESSAGE_ACTIONS = ("reply", "react", "report", "edit", "delete", "hide", "unhide", "approve", "pin")
+
+
+def role_in_room(*, is_author: bool, is_moderator: bool) -> str:
+    """The reader's relation to a message: the only thing its actions depend on per reader."""
+    if is_author:
+        return "author_moderator" if is_moderator else "author"
+    return "moderator" if is_moderator else "reader"
+
+
+def actions_for_role(*, message: Message, role: str) -> list[str]:
+    """The actions of ``message_actions`` for a role; no query, so a broadcast can afford
+    every role's list."""
+    is_author = role in ("author", "author_moderator")
+    is_moderator = role in ("moderator", "author_moderator")
+    state = message.state
+    actions = []
+    if state == Message.State.VISIBLE:
+        actions += ["reply", "react"]
+        if not is_author:
+            actions.append("report")
+    if is_author and _changeable(message):
+        actions += ["edit", "delete"]
+    if is_moderator:
+        actions += {
+            Message.State.VISIBLE: ["hide", "pin"],
+            Message.State.HELD: ["approve", "hide"],
+            Message.State.HIDDEN: ["unhide"],
+        }.get(state, [])
+    return actions
+
+
+def actions_by_role(message: Message) -> dict[str, list[str]]:
+    return {role: actions_for_role(message=message, role=role) for role in ROLES}
+
+
+def message_actions(*, user, message: Message) -> list[str]:
+    """What this person may do with a message they can see: the one answer that REST, the
+    socket, pages and the JS client read instead of re-deriving rules."""
+    role = role_in_room(
+        is_author=message.author_id == user.pk,
+        is_moderator=can_moderate_room(user=user, room=message.room),
+    )
+    return actions_for_role(message=message, role=role)
+
+
+def can_pin(*, user, message: Message) -> bool:
+    """Only a visible message is pinned: a pin shows its text to every reader."""
+    return "pin" in message_actions(user=user, message=message)
+
+
+def message_for_user(*, user, message_id) -> Message:
+    """A message this person may see; one not-found answer whether missing or forbidden."""
+    message = (
+        Message.objects.select_related("room", "room__group").filter(pk=message_id).first()
+        if isinstance(message_id, int)
+        else None
+    )
+    if message is None:
+        raise NotFound()
+    room = room_for_user(user=user, room_id=message.room_id)
+    visible = message.state in (Message.State.VISIBLE, Message.State.DELETED)
+    if not (visible or message.author_id == user.pk or sees_everything_in(user=user, room=room)):
+        raise NotFound()
+    return message

@@ -10,16 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-# What screening may decide (moderation's ``WordRule.Action``): refuse, or store unseen.
-BLOCK = "block"
-HOLD = "hold"
-
 
 @dataclass(frozen=True)
 class Moderation:
-    screen: Callable[..., Any]  # (*, user, room, body, moderator) -> a verdict with ``action``
-    blocked: Callable[..., None]  # (*, verdict, author, room): a refused text, never stored
-    after_screening: Callable[..., None]  # (*, message, verdict, author): in its transaction
     active_mute: Callable[..., Any]  # (*, user, room) -> the mute in force there, or None
     socket_groups: Callable[[Any], list[str]]  # the live queues a person's sockets follow
 

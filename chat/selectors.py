@@ -37,6 +37,12 @@ class Viewer:
     moderator: bool
     muted: frozenset[int]
 
+    def actions(self, message: Message) -> list[str]:
+        role = policies.role_in_room(
+            is_author=message.author_id == self.user_id, is_moderator=self.moderator
+        )
+        return policies.actions_for_role(message=message, role=role)
+
 
 def muted_ids(*, user) -> frozenset[int]:
     return frozenset(MutedMember.objects.filter(user=user).values_list("muted_id", flat=True))
@@ -79,7 +85,7 @@ def message_page(
         page = list(messages.filter(seq__gt=after_seq or 0).order_by("seq")[: limit + 1])
         has_more = len(page) > limit
         page = page[:limit]
-    return message_payloads(page, muted=viewer.muted), has_more
+    return message_payloads(page, muted=viewer.muted, viewer=viewer), has_more
 
 
 def messages_between(
@@ -88,7 +94,7 @@ def messages_between(
     """The messages this viewer may see with a seq strictly between two, oldest first."""
     messages = with_author_names(visible_messages(viewer=viewer, room_id=room_id))
     messages = messages.filter(seq__gt=after_seq, seq__lt=before_seq).order_by("seq")
-    return message_payloads(list(messages), muted=viewer.muted)
+    return message_payloads(list(messages), muted=viewer.muted, viewer=viewer)
 
 
 def reactions_by_message(message_ids, *, muted=frozenset()) -> dict[int, list[dict]]:
@@ -109,13 +115,22 @@ def reactions_by_message(message_ids, *, muted=frozenset()) -> dict[int, list[di
     }
 
 
-def message_payloads(messages: list[Message], *, muted=frozenset()) -> list[dict]:
+def message_payloads(
+    messages: list[Message], *, muted=frozenset(), viewer: Viewer | None = None
+) -> list[dict]:
+    """Payloads for one viewer (with their ``actions``), or for a broadcast (``actions``
+    left empty: each reader's consumer splices in those of their role)."""
     reactions = reactions_by_message([m.pk for m in messages], muted=muted)
-    return [message_payload(m, reactions.get(m.pk, [])) for m in messages]
+    return [
+        message_payload(m, reactions.get(m.pk, []), actions=viewer.actions(m) if viewer else [])
+        for m in messages
+    ]
 
 
-def message_payload(message: Message, reactions: list[dict]) -> dict:
-    """The message shape of the protocol. A deleted message keeps its place, not its text."""
+def message_payload(message: Message, reactions: list[dict], *, actions=()) -> dict:
+    """The message shape of the protocol. A deleted message keeps its place, not its text.
+
+    ``actions`` comes last: a broadcast splices each reader's list in at the end."""
     deleted = message.state == Message.State.DELETED
     return {
         "id": message.pk,
@@ -129,6 +144,7 @@ def message_payload(message: Message, reactions: list[dict]) -> dict:
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "meetup": group_selectors.meetup_summary(message.meetup) if message.meetup_id else None,
+        "actions": list(actions),
     }
 
 

@@ -7,6 +7,7 @@ these serializers describe them, and a test keeps the two in step.
 from rest_framework import serializers
 
 from chat.models import EMOJI, Message, Room
+from chat.policies import MESSAGE_ACTIONS
 from chat.selectors import PAGE_LIMIT
 from groups.serializers import MeetupSummarySerializer
 
@@ -35,6 +36,10 @@ class MessageSerializer(serializers.Serializer):
     edited_at = serializers.DateTimeField(allow_null=True)
     meetup = MeetupSummarySerializer(
         allow_null=True, help_text="Set on the card of a scheduled, changed or cancelled meetup."
+    )
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=MESSAGE_ACTIONS),
+        help_text="What the reader may do with the message; clients show these, nothing else.",
     )
 
 

@@ -328,12 +328,12 @@ def item_action(request, item_id: int):
 
 
 def _pin_choices(user, room: Room) -> list[dict]:
-    """The room's newest visible messages, newest first: what can be pinned."""
+    """The room's newest messages this moderator may pin, newest first."""
     viewer = chat_selectors.viewer_for(user=user, room=room)
     page, _more = chat_selectors.message_page(
         viewer=viewer, room_id=room.pk, before_seq=room.last_seq + 1, limit=PIN_CHOICES
     )
-    return [m for m in reversed(page) if m["state"] == Message.State.VISIBLE]
+    return [m for m in reversed(page) if "pin" in m["actions"]]
 
 
 ROOM_FORMS = {"lock": LockForm, "slow": SlowModeForm, "pin": PinForm, "unpin": UnpinForm}

@@ -211,6 +211,11 @@ class Meetup(models.Model):
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE")
+    # Texts a member host writes pass the chat's screening. A held new meetup is shown to
+    # nobody but its hosts and staff; a held change waits in ``pending`` while everyone
+    # else keeps the approved text. A moderator's approval of the meetup's card releases it.
+    held = models.BooleanField(_("waiting for a moderator"), default=False)
+    pending = models.JSONField(_("change waiting for a moderator"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -64,6 +64,12 @@ def can_schedule_meetups(*, user, group: PeerGroup) -> bool:
     return is_group_host(user=user, group=group) or is_hosting_coordinator(user=user, group=group)
 
 
+def texts_need_screening(*, user) -> bool:
+    """Staff publish their own meetup texts; what a member host writes is screened like a
+    chat message before peers see it."""
+    return not community_policies.is_staff_role(user)
+
+
 def can_see_needs(*, user, meetup: Meetup) -> bool:
     """What members tell with an RSVP is for the hosts and coordinators only."""
     return can_schedule_meetups(user=user, group=meetup.group)
@@ -92,11 +98,20 @@ def group_for_user(*, user, group_id) -> PeerGroup:
     return group
 
 
+def meetup_visible(*, user, meetup: Meetup) -> bool:
+    """A meetup whose texts wait for a moderator is seen only by its hosts and staff."""
+    if not group_visible(user=user, group=meetup.group):
+        return False
+    return not meetup.held or (
+        can_schedule_meetups(user=user, group=meetup.group) or community_policies.is_moderator(user)
+    )
+
+
 def meetup_for_user(*, user, meetup_id) -> Meetup:
     meetup = (
         Meetup.objects.select_related("group", "group__organisation").filter(pk=meetup_id).first()
     )
-    if meetup is None or not group_visible(user=user, group=meetup.group):
+    if meetup is None or not meetup_visible(user=user, meetup=meetup):
         raise NotFound()
     return meetup
 

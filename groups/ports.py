@@ -15,7 +15,10 @@ from typing import Any
 class Rooms:
     slug_taken: Callable[[str], bool]  # a group takes its room's slug: it must be free there
     group_room_create: Callable[..., Any]  # (*, group): the new group's room
-    meetup_card_post: Callable[..., Any]  # (*, author, meetup, event, body): in its rooms
+    # (*, author, meetup, event, body, verdict=None, sequence=None, always_shown=False):
+    # the meetup's card in its room, held when its screened text is
+    meetup_card_post: Callable[..., Any]
+    meetup_published: Callable[..., Any]  # (*, meetup, event): a held meetup was approved
 
 
 _installed: dict[str, Rooms] = {}

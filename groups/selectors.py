@@ -12,7 +12,7 @@ UPCOMING_LIMIT = 5
 
 def upcoming_meetups() -> QuerySet[Meetup]:
     return Meetup.objects.filter(
-        status=Meetup.Status.SCHEDULED, starts_at__gt=timezone.now()
+        status=Meetup.Status.SCHEDULED, starts_at__gt=timezone.now(), held=False
     ).order_by("starts_at", "pk")
 
 

@@ -7,18 +7,21 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        # chat sits below moderation: it asks for screening and mutes through what is
-        # installed here
+        # chat, groups and community sit below moderation: they ask for its mutes, its
+        # live queues and its one screening pipeline through what is installed here
         from chat import ports
-        from moderation import broadcast, screening, selectors
+        from community import ports as community_ports
+        from moderation import broadcast, selectors
         from moderation.services import rules
 
         ports.install_moderation(
             ports.Moderation(
-                screen=screening.screen,
-                blocked=rules.blocked,
-                after_screening=rules.after_screening,
                 active_mute=selectors.active_mute,
                 socket_groups=broadcast.socket_groups,
+            )
+        )
+        community_ports.install_screening(
+            community_ports.Screening(
+                screen_text=rules.screen_text, after_screening=rules.after_screening
             )
         )

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from chat.models import Message, Room
-from groups.models import Membership
+from chat.models import Message
+from groups.models import Membership, PeerGroup
 from moderation.models import WordRule
 
 LINK = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
@@ -24,6 +24,14 @@ class Verdict:
     rules: list[WordRule] = field(default_factory=list)
     crisis: list[str] = field(default_factory=list)  # crisis categories that matched
     reason: str = ""
+
+    @property
+    def blocked(self) -> bool:
+        return self.action == WordRule.Action.BLOCK
+
+    @property
+    def held(self) -> bool:
+        return self.action == WordRule.Action.HOLD
 
     def add(self, action: str, reason: str) -> None:
         if self.action is None or STRENGTH[action] > STRENGTH[self.action]:
@@ -79,21 +87,21 @@ def matching_rules(body: str) -> list[WordRule]:
     return [rule for rule, pattern in _active_rules() if pattern.search(body)]
 
 
-def screen(*, user, room: Room, body: str, moderator: bool) -> Verdict:
-    """Word rules for everyone; a group's holds for its new members (not for moderators)."""
+def screen(*, user, body: str, moderator: bool, group: PeerGroup | None = None) -> Verdict:
+    """The one verdict on text others will see (a message, an edit, a meetup text): word
+    rules for everyone; the group's holds for its new members (not for moderators)."""
     verdict = Verdict()
     for rule in matching_rules(body):
         verdict.rules.append(rule)
         verdict.add(rule.action, f"rule:{rule.category}:{rule.pattern}")
         if rule.is_crisis and rule.category not in verdict.crisis:
             verdict.crisis.append(rule.category)
-    if room.group_id is not None and not moderator:
-        _group_holds(verdict, user=user, room=room, body=body)
+    if group is not None and not moderator:
+        _group_holds(verdict, user=user, group=group, body=body)
     return verdict
 
 
-def _group_holds(verdict: Verdict, *, user, room: Room, body: str) -> None:
-    group = room.group
+def _group_holds(verdict: Verdict, *, user, group: PeerGroup, body: str) -> None:
     if group.hold_first_messages:
         membership = Membership.objects.filter(group=group, user=user).first()
         since = membership.joined_at if membership else timezone.now()

@@ -4,6 +4,7 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from chat import policies as chat_policies
 from chat import selectors as chat_selectors
 from chat.models import Message, Room
 from community.models import Organisation, Role, User
@@ -59,7 +60,9 @@ def queue_item_payload(item: QueueItem) -> dict:
         "rule": item.rule_note,
         "auto_hidden": item.auto_hidden,
         "room": {"id": item.room_id, "name": item.room.name},
-        "message": chat_selectors.message_payload(message, []),
+        "message": chat_selectors.message_payload(
+            message, [], actions=chat_policies.actions_for_role(message=message, role="moderator")
+        ),
         "created_at": item.created_at.isoformat(),
         "updated_at": item.updated_at.isoformat(),
     }
@@ -72,7 +75,8 @@ def message_context(*, message: Message) -> list[dict]:
         seq__gte=message.seq - CONTEXT_SIZE,
         seq__lte=message.seq + CONTEXT_SIZE,
     )
-    return chat_selectors.message_payloads(list(around.order_by("seq")))
+    as_moderator = chat_selectors.Viewer(user_id=0, moderator=True, muted=frozenset())
+    return chat_selectors.message_payloads(list(around.order_by("seq")), viewer=as_moderator)
 
 
 def member_history(*, user_id: int, viewer=None) -> dict:

@@ -2,21 +2,22 @@
 
 from chat import ports as chat_ports
 from chat.services import rooms, sending
+from community import ports as community_ports
 from groups import ports as group_ports
-from moderation import broadcast, screening, selectors
-from moderation.models import WordRule
+from moderation import broadcast, selectors
 from moderation.services import rules
 
 
 def test_chat_asks_moderation_what_moderation_installed():
     assert chat_ports.moderation() == chat_ports.Moderation(
-        screen=screening.screen,
-        blocked=rules.blocked,
-        after_screening=rules.after_screening,
-        active_mute=selectors.active_mute,
-        socket_groups=broadcast.socket_groups,
+        active_mute=selectors.active_mute, socket_groups=broadcast.socket_groups
     )
-    assert (chat_ports.BLOCK, chat_ports.HOLD) == (WordRule.Action.BLOCK, WordRule.Action.HOLD)
+
+
+def test_every_text_is_screened_by_moderations_one_pipeline():
+    assert community_ports.screening() == community_ports.Screening(
+        screen_text=rules.screen_text, after_screening=rules.after_screening
+    )
 
 
 def test_groups_reach_their_rooms_through_what_chat_installed():
@@ -24,4 +25,5 @@ def test_groups_reach_their_rooms_through_what_chat_installed():
         slug_taken=rooms.room_slug_taken,
         group_room_create=rooms.group_room_create,
         meetup_card_post=sending.meetup_card_post,
+        meetup_published=sending.meetup_published,
     )

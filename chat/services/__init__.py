@@ -5,13 +5,20 @@ from chat.services.messages import message_delete, message_edit
 from chat.services.reactions import reaction_add, reaction_remove
 from chat.services.reads import TYPING_EVERY_SECONDS, read_mark, typing_signal
 from chat.services.rooms import room_create
-from chat.services.sending import CLIENT_ID_MAX, Sent, meetup_card_post, message_send
+from chat.services.sending import (
+    CLIENT_ID_MAX,
+    Sent,
+    meetup_card_post,
+    meetup_published,
+    message_send,
+)
 
 __all__ = [
     "CLIENT_ID_MAX",
     "TYPING_EVERY_SECONDS",
     "Sent",
     "meetup_card_post",
+    "meetup_published",
     "member_mute",
     "member_unmute",
     "message_delete",

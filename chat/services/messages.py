@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import broadcast, policies, selectors
-from chat.models import Message
+from chat.models import Message, Room
 from chat.services.sending import _clean_body
+from community import ports as community_ports
 from community.errors import (
     Forbidden,
     NotFound,
@@ -38,31 +39,71 @@ def _own_message(*, user, message_id) -> Message:
     return message
 
 
-def _broadcast_updated(message: Message) -> None:
-    payload = selectors.message_for_broadcast(message.pk)
-    reactors = sorted({u for r in payload["reactions"] for u in r["users"]})
-    audience = (
-        broadcast.AUTHOR_AND_MODERATORS
-        if message.state in (Message.State.HELD, Message.State.HIDDEN)
-        else broadcast.EVERYONE
+def message_announce(message: Message) -> None:
+    """Every reader learns the message's new state: others a redacted copy of a held or
+    hidden one, its author and the room's moderators all of it. A pinned message that stops
+    being visible is unpinned at once. The caller holds the transaction."""
+    full = selectors.message_for_broadcast(message.pk)
+    actions = policies.actions_by_role(message)
+    frame = {"type": "message.updated", "message": full}
+    if message.state in (Message.State.HIDDEN, Message.State.HELD):
+        redacted = {**full, "body": "", "reactions": [], "reply_to": None}
+        for audience, shown in (
+            (broadcast.OTHERS, redacted),
+            (broadcast.AUTHOR_AND_MODERATORS, full),
+        ):
+            broadcast.to_room(
+                message.room_id,
+                {"type": "message.updated", "message": shown},
+                author_id=message.author_id,
+                audience=audience,
+                actions=actions,
+            )
+    else:
+        reactors = sorted({u for r in full["reactions"] for u in r["users"]})
+        broadcast.to_room(
+            message.room_id, frame, author_id=message.author_id, reactors=reactors, actions=actions
+        )
+    if message.state != Message.State.VISIBLE:
+        _unpin(message)
+
+
+def _unpin(message: Message) -> None:
+    """A pin shows its text to every reader: only a visible message stays pinned."""
+    if Room.objects.filter(pk=message.room_id, pinned_message=message).update(pinned_message=None):
+        frame = {"type": "room.updated", "room": message.room_id, "pinned": None}
+        broadcast.to_room(message.room_id, frame)
+
+
+def message_edit(*, user, message_id, body) -> dict:
+    """Change one's own message. The new text passes the same screening as a new message:
+    refused when blocked, held (hidden from peers, queued) when a rule or the group holds it,
+    the crisis card to the author when it is one."""
+    body = _clean_body(body)
+    message = policies.message_for_user(user=user, message_id=message_id)
+    if not policies.can_change_message(user=user, message=message):
+        raise Forbidden(_("You can change your own messages for 15 minutes after sending."))
+    moderator = policies.can_moderate_room(user=user, room=message.room)
+    verdict = community_ports.screening().screen_text(
+        user=user,
+        body=body,
+        moderator=moderator,
+        group=message.room.group if message.room.group_id else None,
+        target=message.room,
     )
-    broadcast.to_room(
-        message.room_id,
-        {"type": "message.updated", "message": payload},
-        author_id=message.author_id,
-        audience=audience,
-        reactors=reactors,
-    )
+    return _store_edit(user=user, message_id=message.pk, body=body, verdict=verdict)
 
 
 @transaction.atomic
-def message_edit(*, user, message_id, body) -> dict:
-    body = _clean_body(body)
+def _store_edit(*, user, message_id: int, body: str, verdict) -> dict:
     message = _own_message(user=user, message_id=message_id)
     message.body = body
     message.edited_at = timezone.now()
-    message.save(update_fields=["body", "edited_at"])
-    _broadcast_updated(message)
+    if verdict.held:
+        message.state = Message.State.HELD
+    message.save(update_fields=["body", "edited_at", "state"])
+    community_ports.screening().after_screening(message=message, verdict=verdict, author=user)
+    message_announce(message)
     return selectors.message_for_broadcast(message.pk)
 
 
@@ -75,5 +116,5 @@ def message_delete(*, user, message_id) -> dict:
     message.edited_at = timezone.now()
     message.save(update_fields=["state", "body", "edited_at"])
     message.reactions.all().delete()
-    _broadcast_updated(message)
+    message_announce(message)
     return selectors.message_for_broadcast(message.pk)

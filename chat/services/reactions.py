@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from chat import policies, selectors
 from chat.models import EMOJI, Message, Reaction
-from chat.services.messages import _broadcast_updated
+from chat.services.messages import message_announce
 from community.errors import (
     Invalid,
     NotFound,
@@ -33,7 +33,7 @@ def reaction_add(*, user, message_id, emoji) -> dict:
     message = _reactable(user=user, message_id=message_id, emoji=emoji)
     _reaction, created = Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)
     if created:
-        _broadcast_updated(message)
+        message_announce(message)
     return selectors.message_for_broadcast(message.pk)
 
 
@@ -42,5 +42,5 @@ def reaction_remove(*, user, message_id, emoji) -> dict:
     message = _reactable(user=user, message_id=message_id, emoji=emoji)
     deleted, _detail = Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()
     if deleted:
-        _broadcast_updated(message)
+        message_announce(message)
     return selectors.message_for_broadcast(message.pk)

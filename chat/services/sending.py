@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from chat import broadcast, policies, ports, selectors
 from chat.models import BODY_MAX_LENGTH, Message, Room
+from community import ports as community_ports
 from community.errors import (
     BredvidError,
     Code,
@@ -100,11 +101,14 @@ def _send_new(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> 
     room = policies.room_for_user(user=user, room_id=room_id)
     recent_sends = _check_send_rate(user.pk)
     moderator = policies.can_moderate_room(user=user, room=room)
-    verdict = ports.moderation().screen(user=user, room=room, body=body, moderator=moderator)
-    if verdict.action == ports.BLOCK:
-        if _existing_send(user=user, client_id=client_id, room_id=room_id) is None:
-            ports.moderation().blocked(verdict=verdict, author=user, room=room)  # not stored
-        raise RuleBroken(Code.BLOCKED_WORD)
+    verdict = community_ports.screening().screen_text(
+        user=user,
+        body=body,
+        moderator=moderator,
+        group=room.group if room.group_id else None,
+        target=room,
+        already_sent=lambda: _existing_send(user=user, client_id=client_id, room_id=room_id),
+    )
     payload = _insert_message(
         user=user,
         room_id=room_id,
@@ -136,17 +140,19 @@ def _insert_message(
     _refuse_post(user=user, room=room, moderator=moderator, last_post_at=last_post_at)
     if reply_to_id is not None and not _can_reply_to(user, room, reply_to_id):
         raise Invalid(fields={"reply_to": [_("Reply to a message in this room.")]})
-    held = verdict.action == ports.HOLD
     message = _append_message(
         room=room,
         author=user,
         body=body,
         client_id=client_id,
         reply_to_id=reply_to_id,
-        state=Message.State.HELD if held else Message.State.VISIBLE,
+        state=Message.State.HELD if verdict.held else Message.State.VISIBLE,
     )
-    ports.moderation().after_screening(message=message, verdict=verdict, author=user)
-    return selectors.message_payload(message, [])
+    community_ports.screening().after_screening(message=message, verdict=verdict, author=user)
+    role = policies.role_in_room(is_author=True, is_moderator=moderator)
+    return selectors.message_payload(
+        message, [], actions=policies.actions_for_role(message=message, role=role)
+    )
 
 
 def _last_post_at(*, user, room: Room):
@@ -207,38 +213,73 @@ def _append_message(
         author_id=author.pk,
         seq=message.seq,
         audience=audience,
+        actions=policies.actions_by_role(message),
     )
     return message
 
 
 @transaction.atomic
-def meetup_card_post(*, author, meetup, event: str, body: str) -> dict | None:
+def meetup_card_post(
+    *,
+    author,
+    meetup,
+    event: str,
+    body: str,
+    verdict=None,
+    sequence=None,
+    always_shown: bool = False,
+) -> dict | None:
     """Post the card of a scheduled, changed or cancelled meetup in each of its group's rooms,
     and tell connected clients the rooms' next meetup. Not subject to locks or slow mode:
-    it is the hosts' announcement."""
-    summary = group_selectors.meetup_summary(meetup)
-    next_meetup = group_selectors.next_meetup_summary(group_id=meetup.group_id)
+    it is the hosts' announcement. A ``verdict`` of the hosts' texts (see
+    ``groups.services.meetups``) holds the card for a moderator, who publishes by approving
+    it; ``sequence`` names the version a held change will get. A card that is
+    ``always_shown`` (a cancellation) is queued for a look but never held."""
+    held = verdict is not None and verdict.held and not always_shown
+    version = meetup.sequence if sequence is None else sequence
     card = None
     for room in Room.objects.select_for_update().filter(
         group_id=meetup.group_id, is_archived=False
     ):
         # one card per meetup version, event and room, even if the service runs twice
-        client_id = f"meetup-{meetup.uid.hex[:20]}-{meetup.sequence}-{event}-{room.pk}"
+        client_id = f"meetup-{meetup.uid.hex[:20]}-{version}-{event}-{room.pk}"
         retry = _existing_send(user=author, client_id=client_id, room_id=room.pk)
         if retry is not None:
             card = retry.message
             continue
-        card = selectors.message_payload(
-            _append_message(
-                room=room, author=author, body=body, client_id=client_id, meetup=meetup
-            ),
-            [],
+        message = _append_message(
+            room=room,
+            author=author,
+            body=body,
+            client_id=client_id,
+            meetup=meetup,
+            state=Message.State.HELD if held else Message.State.VISIBLE,
         )
-        broadcast.to_room(room.pk, {"type": f"meetup.{event}", "room": room.pk, "meetup": summary})
-        broadcast.to_room(
-            room.pk, {"type": "room.updated", "room": room.pk, "next_meetup": next_meetup}
-        )
+        if verdict is not None:
+            community_ports.screening().after_screening(
+                message=message, verdict=verdict, author=author
+            )
+        card = selectors.message_payload(message, [])
+        if not held:
+            _meetup_frames(room_id=room.pk, meetup=meetup, event=event)
     return card
+
+
+def meetup_published(*, meetup, event: str) -> None:
+    """Tell the group's rooms of a meetup a moderator just let through (its card is there)."""
+    for room_id in Room.objects.filter(group_id=meetup.group_id, is_archived=False).values_list(
+        "pk", flat=True
+    ):
+        _meetup_frames(room_id=room_id, meetup=meetup, event=event)
+
+
+def _meetup_frames(*, room_id: int, meetup, event: str) -> None:
+    summary = group_selectors.meetup_summary(meetup)
+    next_meetup = group_selectors.next_meetup_summary(group_id=meetup.group_id)
+    broadcast.to_room(room_id, {"type": f"meetup.{event}", "room": room_id, "meetup": summary})
+    broadcast.to_room(
+        room_id, {"type": "room.updated", "room": room_id, "next_meetup": next_meetup}
+    )
 
 
 def _refuse_post(*, user, room: Room, moderator: bool, last_post_at) -> None:

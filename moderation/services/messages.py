@@ -5,9 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import broadcast
+from chat import policies as chat_policies
 from chat import selectors as chat_selectors
 from chat.models import Message, Room
+from chat.services import messages as chat_messages
 from community.errors import Conflict, Invalid, NotFound
+from groups.services import meetups
 from moderation import policies
 from moderation.services import audit
 
@@ -33,34 +36,11 @@ def moderated_message(*, user, message_id) -> Message:
     return message
 
 
-def _announce(message: Message) -> None:
-    """Everyone sees the new state: others a redacted copy, author and moderators all of it."""
-    full = chat_selectors.message_for_broadcast(message.pk)
-    frame = {"type": "message.updated", "message": full}
-    if message.state in (Message.State.HIDDEN, Message.State.HELD):
-        redacted = {**full, "body": "", "reactions": [], "reply_to": None}
-        broadcast.to_room(
-            message.room_id,
-            {"type": "message.updated", "message": redacted},
-            author_id=message.author_id,
-            audience=broadcast.OTHERS,
-        )
-        broadcast.to_room(
-            message.room_id,
-            frame,
-            author_id=message.author_id,
-            audience=broadcast.AUTHOR_AND_MODERATORS,
-        )
-    else:
-        reactors = sorted({u for r in full["reactions"] for u in r["users"]})
-        broadcast.to_room(message.room_id, frame, author_id=message.author_id, reactors=reactors)
-
-
 def hide(*, message: Message, actor, reason: str) -> Message:
     """Hide a message (caller holds the row and writes the audit line)."""
     message.state = Message.State.HIDDEN
     message.save(update_fields=["state"])
-    _announce(message)
+    chat_messages.message_announce(message)
     return message
 
 
@@ -95,7 +75,7 @@ def message_unhide(*, user, message_id, reason) -> Message:
         raise Conflict(_("The message is not hidden."))
     message.state = Message.State.VISIBLE
     message.save(update_fields=["state"])
-    _announce(message)
+    chat_messages.message_announce(message)
     _audit(user, "message.unhide", message, reason)
     return message
 
@@ -109,7 +89,9 @@ def message_approve(*, user, message_id, reason) -> Message:
         raise Conflict(_("The message is not waiting for approval."))
     message.state = Message.State.VISIBLE
     message.save(update_fields=["state"])
-    _announce(message)
+    chat_messages.message_announce(message)
+    if message.meetup_id is not None:  # a meetup card: what its host wrote is let through
+        meetups.meetup_release(meetup_id=message.meetup_id, by=user)
     _audit(user, "message.approve", message, reason)
     return message
 
@@ -124,7 +106,7 @@ def message_remove(*, user, message_id, reason) -> Message:
     message.edited_at = timezone.now()
     message.save(update_fields=["state", "body", "edited_at"])
     message.reactions.all().delete()
-    _announce(message)
+    chat_messages.message_announce(message)
     _audit(user, "message.delete", message, reason)
     return message
 
@@ -133,10 +115,17 @@ def message_remove(*, user, message_id, reason) -> Message:
 def message_pin(*, user, message_id, reason, pin: bool = True) -> Room:
     reason = require_reason(reason)
     message = moderated_message(user=user, message_id=message_id)
+    if pin and not chat_policies.can_pin(user=user, message=message):
+        raise Conflict(_("Only a visible message can be pinned."))
     room = Room.objects.select_for_update().get(pk=message.room_id)
     room.pinned_message = message if pin else None
     room.save(update_fields=["pinned_message"])
     pinned = chat_selectors.message_for_broadcast(message.pk) if pin else None
-    broadcast.to_room(room.pk, {"type": "room.updated", "room": room.pk, "pinned": pinned})
+    broadcast.to_room(
+        room.pk,
+        {"type": "room.updated", "room": room.pk, "pinned": pinned},
+        actions=chat_policies.actions_by_role(message) if pin else None,
+        actions_of=message.author_id,
+    )
     _audit(user, "message.pin" if pin else "message.unpin", message, reason)
     return room

@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chat.models import Message
-from community.errors import Conflict, Invalid, NotFound
+from chat.models import Message, Room
+from community.errors import Code, Conflict, Invalid, NotFound, RuleBroken
 from moderation import broadcast as moderation_broadcast
 from moderation import policies, screening, selectors
 from moderation.models import CrisisContact, QueueItem, WordRule
@@ -29,6 +29,20 @@ CRISIS_BODIES = {
         "and the carer support in your municipality is there for you afterwards."
     ),
 }
+
+
+def screen_text(*, user, body: str, moderator: bool, group, target, already_sent=None) -> Verdict:
+    """Every path that shows a text to others asks this: a blocked text is refused here
+    (logged against ``target``, never stored, with the crisis card if it is one); the caller
+    stores the rest, held when ``verdict.held``, and passes the stored message to
+    ``after_screening``. ``already_sent`` tells a send's retry, which is not logged again.
+    Call it outside the caller's transaction, so the refusal's log line stays."""
+    verdict = screening.screen(user=user, body=body, moderator=moderator, group=group)
+    if verdict.blocked:
+        if already_sent is None or not already_sent():
+            blocked(verdict=verdict, author=user, room=target)
+        raise RuleBroken(Code.BLOCKED_WORD)
+    return verdict
 
 
 def after_screening(*, message: Message, verdict: Verdict, author) -> None:
@@ -63,17 +77,20 @@ def after_screening(*, message: Message, verdict: Verdict, author) -> None:
 
 
 def blocked(*, verdict: Verdict, author, room) -> None:
-    """A blocked message is never stored; the log keeps that a rule fired, not the text."""
+    """A blocked text is never stored; the log keeps that a rule fired, not the text.
+
+    ``room`` is where it was to be shown: a chat room, or a peer group (its meetup texts)."""
     if verdict.crisis:
         _crisis_card(author=author, categories=verdict.crisis)
+    is_room = isinstance(room, Room)
     audit.record(
         actor=None,
         action="rule.block",
         target=room,
         reason=verdict.reason,
         details={"rules": [r.pk for r in verdict.rules], "author": author.pk},
-        room_id=room.pk,
-        group_id=room.group_id,
+        room_id=room.pk if is_room else None,
+        group_id=room.group_id if is_room else room.pk,
     )
 
 

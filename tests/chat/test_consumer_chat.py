@@ -74,7 +74,10 @@ async def test_a_message_reaches_the_room_and_the_sender_gets_an_ack(
     assert ack == {"type": "ack", "client_id": "k-1", "id": heard["message"]["id"], "seq": 1}
     assert heard["message"]["body"] == "Hej! Någon mer som är vaken?"
     assert heard["message"]["author"] == {"id": member.pk, "display_name": "Solros"}
-    assert echoed == heard
+    # one broadcast; each reader gets what they may do with it
+    assert {**echoed["message"], "actions": None} == {**heard["message"], "actions": None}
+    assert heard["message"]["actions"] == ["reply", "react", "report"]
+    assert echoed["message"]["actions"] == ["reply", "react", "edit", "delete"]
     await sender.disconnect()
     await reader.disconnect()
 

@@ -61,7 +61,9 @@ def test_message_shape_is_the_protocols(send, member, topic_room):
         "created_at",
         "edited_at",
         "meetup",
+        "actions",
     }
+    assert message["actions"] == ["reply", "react", "edit", "delete"]
     assert message["author"] == {"id": member.pk, "display_name": "Solros"}
     assert message["body"] == "Hej allihop!"
     assert message["state"] == "visible"

@@ -70,7 +70,7 @@ def test_moderators_see_open_items_with_the_message(
                 "rule": "",
                 "auto_hidden": False,
                 "room": {"id": topic_room.pk, "name": "Att vara ung anhörig"},
-                "message": sent.message,
+                "message": {**sent.message, "actions": ["reply", "react", "report", "hide", "pin"]},
                 "created_at": item.created_at.isoformat(),
                 "updated_at": item.updated_at.isoformat(),
             }
@@ -234,7 +234,10 @@ def test_an_item_comes_with_its_context_and_the_authors_history(
         7,
         8,
     ]  # four before, all four after
-    assert body["context"][3] == target
+    assert body["context"][3] == {
+        **target,
+        "actions": ["reply", "react", "report", "hide", "pin"],
+    }
     assert body["history"] == {
         "reports": [
             {

@@ -154,12 +154,14 @@ function deleteQuestion(ctx, message) {
   return group;
 }
 
-function canChange(ctx, message) {
-  return (
-    message.author.id === ctx.me.id &&
-    (message.state === "visible" || message.state === "held") &&
-    Date.now() - new Date(message.created_at).getTime() < EDIT_WINDOW_MS
-  );
+/** What the server says this reader may do with the message (its `actions`). */
+function may(message, action) {
+  return (message.actions || []).includes(action);
+}
+
+/** Edit and delete as the server allowed them, until the 15 minutes it counted from run out. */
+function canChange(message, action) {
+  return may(message, action) && Date.now() - new Date(message.created_at).getTime() < EDIT_WINDOW_MS;
 }
 
 function stateNote(ctx, message) {
@@ -270,17 +272,16 @@ export function buildMessage(ctx, message) {
   }
   const tools = el("div", "chat-msg__tools");
   let picker = null;
-  if (message.state === "visible") {
+  if (may(message, "react")) {
     const reactions = reactionBar(ctx, message);
     tools.append(reactions.bar);
     picker = reactions.picker;
   }
   const actions = el("div", "chat-msg__actions");
-  if (message.state === "visible" && ctx.canPost) actions.append(actionButton(ctx.strings.reply, "reply"));
-  if (canChange(ctx, message)) {
-    actions.append(actionButton(ctx.strings.edit, "edit"), actionButton(ctx.strings.delete, "delete"));
-  }
-  const reportable = !mine && message.state === "visible";
+  if (may(message, "reply") && ctx.canPost) actions.append(actionButton(ctx.strings.reply, "reply"));
+  if (canChange(message, "edit")) actions.append(actionButton(ctx.strings.edit, "edit"));
+  if (canChange(message, "delete")) actions.append(actionButton(ctx.strings.delete, "delete"));
+  const reportable = may(message, "report");
   if (reportable && !ctx.ui.reported && !ctx.ui.reportOpen) {
     const report = actionButton(ctx.strings.report, "report");
     report.setAttribute("aria-expanded", "false");

@@ -247,7 +247,6 @@ class ChatRoom {
   onMessageUpdated(frame) {
     const message = frame.message;
     if (message.room !== this.roomId) return;
-    if (message.id === this.pinnedId && message.state !== "visible") this.setPinned(null);
     const before = this.list.get(message.seq);
     if (before === undefined) {
       // Approved (or shown again) while we were here: it appears at its place in the room.
@@ -287,6 +286,7 @@ class ChatRoom {
         created_at: pending.createdAt,
         edited_at: null,
         meetup: null,
+        actions: [], // what may be done with it comes with the stored copy
       });
     }
     if (hadFocus) this.list.element(frame.seq)?.focus({ preventScroll: true });

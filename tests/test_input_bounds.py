@@ -345,3 +345,30 @@ def test_a_checkin_of_an_rsvp_past_64_bits_is_refused_and_checks_in_no_one(coord
 
     assert answer.status_code == 302
     assert not Rsvp.objects.filter(checked_in_at__isnull=False).exists()
+
+
+def test_the_schema_documents_path_ids_as_bounded_integers():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    path_ids = {
+        (path, parameter["name"]): parameter["schema"]
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path" and parameter["name"].endswith("_id")
+    }
+
+    assert len(path_ids) >= 25
+    assert {json.dumps(s, sort_keys=True) for s in path_ids.values()} == {
+        json.dumps({"type": "integer", "minimum": 1, "maximum": ID_MAX}, sort_keys=True)
+    }
+
+
+def test_a_body_that_is_not_utf8_is_invalid(member, notice):
+    answer = _api(member).post(
+        "/api/v1/me/notifications/read/", b'{"ids": ["\xff"]}', content_type="application/json"
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid"

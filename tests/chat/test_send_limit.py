@@ -234,6 +234,31 @@ async def test_with_redis_stopped_sends_commit_under_the_per_process_limit(
     await chat.disconnect()
 
 
+def _script_calls(url: str) -> dict[str, int]:
+    import redis
+
+    stats = redis.Redis.from_url(url).info("commandstats")
+    return {name: stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "eval")}
+
+
+async def test_a_send_costs_the_limiter_one_round_trip(
+    member, topic_room, clock, cache_on_own_redis
+):
+    url, _ = cache_on_own_redis
+    (chat,) = await _sockets(member, 1)
+    await chat.send_to(text_data=_send(topic_room.pk, "warm-up"))  # loads the script once
+    await _answer(chat)
+    before = await sync_to_async(_script_calls)(url)
+
+    for n in range(5):
+        await chat.send_to(text_data=_send(topic_room.pk, f"n{n}"))
+        assert (await _answer(chat))["type"] == "ack"
+
+    after = await sync_to_async(_script_calls)(url)
+    assert (after["evalsha"] - before["evalsha"], after["eval"] - before["eval"]) == (5, 0)
+    await chat.disconnect()
+
+
 # --- two daphne processes sharing Redis ---------------------------------------------
 
 

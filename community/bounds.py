@@ -28,7 +28,7 @@ class IdConverter:
         return number
 
     def to_url(self, value) -> str:
-        return str(int(value))
+        return str(value)
 
 
 class UnreadableJson(ValueError):

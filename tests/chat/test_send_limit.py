@@ -234,6 +234,29 @@ async def test_with_redis_stopped_sends_commit_under_the_per_process_limit(
     await chat.disconnect()
 
 
+def test_the_cache_treats_an_unreachable_redis_as_a_miss(cache_on_own_redis, caplog):
+    from django.core.cache import cache
+
+    _, process = cache_on_own_redis
+    cache.set("kept", "yes")
+    assert cache.get("kept") == "yes"
+    process.terminate()
+    process.wait(timeout=10)
+    caplog.set_level(logging.WARNING)
+
+    answers = [
+        cache.get("kept"),
+        cache.get("kept", "fallback"),
+        cache.add("new", 1),
+        cache.set("new", 1),
+        cache.get_many(["kept", "new"]),
+        cache.delete("kept"),
+    ]
+
+    assert answers == [None, "fallback", False, None, {}, False]
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == ["Redis is unreachable"]
+
+
 def _script_calls(url: str) -> dict[str, int]:
     import redis
 
@@ -299,7 +322,9 @@ async def test_two_processes_share_one_bucket(limited_servers, member, topic_roo
     answers = sum(await asyncio.gather(*(send_five(n, ws) for n, ws in enumerate(sockets))), [])
 
     assert len([a for a in answers if a["type"] == "ack"]) == 10
-    assert {a["code"] for a in answers if a["type"] == "error"} == {"rate_limited"}
+    refused = [a for a in answers if a["type"] == "error"]
+    assert {a["code"] for a in refused} == {"rate_limited"}
+    assert all(1 <= a["retry_after"] <= 600 for a in refused)
     assert await Message.objects.acount() == 10
     for ws in sockets:
         await ws.close()

@@ -31,11 +31,11 @@ class IdConverter:
         return str(value)
 
 
-class UnreadableJson(ValueError):
-    """Not JSON, or nested deeper than ``JSON_DEPTH_MAX``."""
+class TooDeep(ValueError):
+    """JSON nested deeper than ``JSON_DEPTH_MAX``."""
 
 
-class InvalidText(UnreadableJson):
+class InvalidText(ValueError):
     """JSON whose strings are not all valid Unicode."""
 
 
@@ -61,7 +61,7 @@ def json_loads(text: str):
     """Strict JSON (no NaN or Infinity), bounded in depth, whose every string is valid
     Unicode (a lone surrogate such as ``"\\ud800"`` can be neither stored nor sent on)."""
     if too_deep(text):
-        raise UnreadableJson(f"nested deeper than {JSON_DEPTH_MAX} levels")
+        raise TooDeep(f"nested deeper than {JSON_DEPTH_MAX} levels")
     data = json.loads(text, parse_constant=_refuse_constant)
     if not valid_text(data):
         raise InvalidText("text that is not valid Unicode")

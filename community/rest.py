@@ -39,7 +39,7 @@ class JSONParser(parsers.JSONParser):
             return bounds.json_loads(text)
         except bounds.InvalidText:
             raise ParseError(_("The body has text that is not valid Unicode.")) from None
-        except bounds.UnreadableJson:
+        except bounds.TooDeep:
             raise ParseError(
                 _("The body nests deeper than %(max)s levels.") % {"max": bounds.JSON_DEPTH_MAX}
             ) from None

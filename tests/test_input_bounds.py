@@ -372,3 +372,19 @@ def test_a_body_that_is_not_utf8_is_invalid(member, notice):
 
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        pytest.param("[" * 32 + "]" * 32, False, id="32-levels"),
+        pytest.param("[" * 33 + "]" * 33, True, id="33-levels"),
+        pytest.param('{"body": "' + "[{" * 500 + '"}', False, id="brackets-in-a-string"),
+        pytest.param('{"body": "\\"[[[[' + "[" * 40 + '"}', False, id="escaped-quote-in-a-string"),
+        pytest.param("[" + "[]," * 1000 + "[]]", False, id="wide-not-deep"),
+    ],
+)
+def test_depth_counts_nesting_not_brackets(text, deep):
+    from community.bounds import too_deep
+
+    assert too_deep(text) is deep

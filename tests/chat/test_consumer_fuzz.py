@@ -254,3 +254,20 @@ async def test_the_reported_frames_get_an_error_and_the_socket_stays_open(
     assert json.loads((await socket.receive_output(timeout=2))["text"]) == {"type": "pong"}
     assert await Message.objects.acount() == 0
     await socket.disconnect()
+
+
+async def test_a_message_full_of_brackets_is_only_text(member, topic_room):
+    cookie = await sync_to_async(_session_cookie)(member)
+    socket = await _connect(cookie)
+    body = "[{" * 100 + " :) " + "}]" * 100
+
+    await socket.send_to(
+        text_data=json.dumps(
+            {"type": "message.send", "room": topic_room.pk, "body": body, "client_id": "brackets"}
+        )
+    )
+    ack = json.loads((await socket.receive_output(timeout=2))["text"])
+
+    assert ack["type"] == "ack"
+    assert (await Message.objects.aget(pk=ack["id"])).body == body
+    await socket.disconnect()

@@ -86,6 +86,7 @@ local = LocalBuckets()
 def _in_redis(backend: RedisCache, user_id: int, cost: int, capacity: int, per: float) -> float:
     global _script
     key = backend.make_key(f"chat:send:{user_id}")
+    # the cache's own client: its connection pool and short timeouts (settings.CACHES)
     client = backend._cache.get_client(key, write=True)
     if _script is None:
         _script = client.register_script(BUCKET_SCRIPT)

@@ -4,18 +4,22 @@ Server frames are built by services and selectors (``chat.broadcast.dumps``); th
 parses what arrives and turns anything wrong into a stable error code.
 """
 
-import json
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from community import bounds
+from community.bounds import ID_MAX
 from community.errors import BredvidError, Code, Invalid, TooLarge
 
 MAX_FRAME_CHARS = 20_000  # a 4,000-character body in any script fits with room to spare
-Ref = StrictStr | StrictInt | None
-RoomId = Annotated[StrictInt, Field(ge=1)]
-Seq = Annotated[StrictInt, Field(ge=0)]
+# Every number is bounded like an id: nothing past 64 bits reaches a service or the database.
+Id = Annotated[StrictInt, Field(ge=1, le=ID_MAX)]
+Ref = StrictStr | Annotated[StrictInt, Field(ge=-ID_MAX, le=ID_MAX)] | None
+RoomId = Id
+Seq = Annotated[StrictInt, Field(ge=0, le=ID_MAX)]
 
 
 class Frame(BaseModel):
@@ -39,29 +43,29 @@ class MessageSend(Frame):
     room: RoomId
     body: StrictStr
     client_id: Annotated[StrictStr, Field(min_length=1, max_length=64)]
-    reply_to: Annotated[StrictInt, Field(ge=1)] | None = None
+    reply_to: Id | None = None
 
 
 class MessageEdit(Frame):
     type: Literal["message.edit"]
-    id: Annotated[StrictInt, Field(ge=1)]
+    id: Id
     body: StrictStr
 
 
 class MessageDelete(Frame):
     type: Literal["message.delete"]
-    id: Annotated[StrictInt, Field(ge=1)]
+    id: Id
 
 
 class ReactionAdd(Frame):
     type: Literal["reaction.add"]
-    id: Annotated[StrictInt, Field(ge=1)]
+    id: Id
     emoji: StrictStr
 
 
 class ReactionRemove(Frame):
     type: Literal["reaction.remove"]
-    id: Annotated[StrictInt, Field(ge=1)]
+    id: Id
     emoji: StrictStr
 
 
@@ -125,13 +129,18 @@ def parse(text: str | None) -> Frame:
     if len(text) > MAX_FRAME_CHARS:
         raise ProtocolError(Code.TOO_LARGE, detail=TooLarge().detail)
     try:
-        raw = json.loads(text)
-    except ValueError:
+        raw = bounds.json_loads(text)  # bounded depth, valid Unicode
+    except bounds.InvalidText:
+        raise ProtocolError(
+            Code.INVALID, fields={"frame": [_("This is not valid text.")]}, detail=Invalid().detail
+        ) from None
+    except ValueError:  # not JSON, or nested too deep to be a frame
         raise ProtocolError(Code.BAD_FRAME) from None
     if not isinstance(raw, dict):
         raise ProtocolError(Code.BAD_FRAME)
     ref = raw.get("ref") if isinstance(raw.get("ref"), str | int) else None
-    if raw.get("type") not in FRAME_TYPES:
+    frame_type = raw.get("type")
+    if not isinstance(frame_type, str) or frame_type not in FRAME_TYPES:
         raise ProtocolError(Code.UNKNOWN_TYPE, ref=ref)
     try:
         return _ADAPTER.validate_python(raw)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from chat.models import EMOJI, Message, Room
 from chat.policies import MESSAGE_ACTIONS
 from chat.selectors import PAGE_LIMIT
+from community.rest import IdField
 from groups.serializers import MeetupSummarySerializer
 
 
@@ -72,8 +73,8 @@ class MessagePageSerializer(serializers.Serializer):
 
 
 class MessagePageQuerySerializer(serializers.Serializer):
-    after_seq = serializers.IntegerField(min_value=0, required=False)
-    before_seq = serializers.IntegerField(min_value=1, required=False)
+    after_seq = IdField(min_value=0, required=False)
+    before_seq = IdField(required=False)
     limit = serializers.IntegerField(min_value=1, max_value=PAGE_LIMIT, default=50)
 
     def validate(self, attrs):
@@ -83,7 +84,7 @@ class MessagePageQuerySerializer(serializers.Serializer):
 
 
 class ReadSerializer(serializers.Serializer):
-    seq = serializers.IntegerField(min_value=0)
+    seq = IdField(min_value=0)
 
 
 class ReadResultSerializer(serializers.Serializer):
@@ -93,7 +94,7 @@ class ReadResultSerializer(serializers.Serializer):
 
 
 class MuteSerializer(serializers.Serializer):
-    user = serializers.IntegerField(min_value=1)
+    user = IdField()
 
 
 class MutedMemberSerializer(serializers.Serializer):

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = _("Community")
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from community.bounds import IdConverter
+
+        register_converter(IdConverter, "id")

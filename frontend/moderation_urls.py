@@ -6,19 +6,19 @@ from frontend import moderation_views as views
 
 urlpatterns = [
     path("moderering/", views.dashboard, name="moderation"),
-    path("moderering/<int:item_id>/", views.item_detail, name="moderation_item"),
-    path("moderering/<int:item_id>/atgard/", views.item_action, name="moderation_item_action"),
-    path("moderering/rum/<int:room_id>/", views.room_controls, name="moderation_room"),
-    path("moderering/rum/<int:room_id>/atgard/", views.room_action, name="moderation_room_action"),
+    path("moderering/<id:item_id>/", views.item_detail, name="moderation_item"),
+    path("moderering/<id:item_id>/atgard/", views.item_action, name="moderation_item_action"),
+    path("moderering/rum/<id:room_id>/", views.room_controls, name="moderation_room"),
+    path("moderering/rum/<id:room_id>/atgard/", views.room_action, name="moderation_room_action"),
     path("moderering/regler/", views.rules, name="moderation_rules"),
-    path("moderering/regler/<int:rule_id>/", views.rule_edit, name="moderation_rule"),
+    path("moderering/regler/<id:rule_id>/", views.rule_edit, name="moderation_rule"),
     path(
-        "moderering/regler/<int:rule_id>/aktiv/",
+        "moderering/regler/<id:rule_id>/aktiv/",
         views.rule_toggle,
         name="moderation_rule_toggle",
     ),
     path(
-        "moderering/regler/<int:rule_id>/radera/",
+        "moderering/regler/<id:rule_id>/radera/",
         views.rule_delete,
         name="moderation_rule_delete",
     ),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("villkor/", views.terms, name="terms"),
     path("rum/", views.rooms, name="rooms"),
-    path("rum/<int:room_id>/", views.room, name="room"),
+    path("rum/<id:room_id>/", views.room, name="room"),
     path("", include("frontend.group_urls")),
     path("", include("frontend.support_urls")),
     path("", include("frontend.moderation_urls")),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.rest import next_field
+from community.rest import IdField, next_field
 from community.serializers import MunicipalityCodeField, OrganisationRefSerializer
 from groups.models import Meetup, PeerGroup, Theme
 from groups.services.meetups import MAX_OCCURRENCES
@@ -18,6 +18,7 @@ from groups.services.membership import INVITATION_DAYS_MAX
 PAGE_LIMIT = 50
 MEMBER_PAGE_LIMIT = 100
 MARK_READ_MAX = 500
+MEMBER_CAP_MAX = 10_000  # a peer group, not a crowd; also keeps the number in its column
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -51,7 +52,7 @@ class GroupDirectoryQuerySerializer(serializers.Serializer):
     )
     age = serializers.IntegerField(min_value=13, max_value=120, required=False)
     has_upcoming = serializers.BooleanField(required=False, allow_null=True, default=None)
-    after = serializers.IntegerField(min_value=0, required=False, help_text="Cursor: a group id.")
+    after = IdField(min_value=0, required=False, help_text="Cursor: a group id.")
 
 
 class GroupCreateSerializer(serializers.Serializer):
@@ -65,7 +66,7 @@ class GroupCreateSerializer(serializers.Serializer):
     max_age = serializers.IntegerField(min_value=13, max_value=120, required=False, default=30)
     joining = JoiningField(required=False, default=PeerGroup.Joining.OPEN)
     member_cap = serializers.IntegerField(
-        min_value=1, allow_null=True, required=False, default=None
+        min_value=1, max_value=MEMBER_CAP_MAX, allow_null=True, required=False, default=None
     )
     rules = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -93,7 +94,7 @@ class MemberQuerySerializer(serializers.Serializer):
 
 
 class AfterIdQuerySerializer(serializers.Serializer):
-    after = serializers.IntegerField(min_value=0, required=False, help_text="Cursor: an id.")
+    after = IdField(min_value=0, required=False, help_text="Cursor: an id.")
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -108,7 +109,7 @@ class InvitationCreateSerializer(serializers.Serializer):
 
 class MeetupQuerySerializer(serializers.Serializer):
     group = serializers.PrimaryKeyRelatedField(
-        queryset=PeerGroup.objects.filter(is_archived=False), required=False
+        queryset=PeerGroup.objects.filter(is_archived=False), required=False, pk_field=IdField()
     )
     municipality = MunicipalityCodeField(
         required=False, help_text="Four-digit code: its meetups and the online groups'."
@@ -137,7 +138,7 @@ class MeetupFieldsSerializer(serializers.Serializer):
 
 
 class MeetupCreateSerializer(MeetupFieldsSerializer):
-    group = serializers.IntegerField(min_value=1)
+    group = IdField()
     recurrence = RecurrenceField(allow_blank=True, required=False, default="")
     occurrences = serializers.IntegerField(
         min_value=1, max_value=MAX_OCCURRENCES, required=False, default=1
@@ -163,7 +164,7 @@ class RsvpRequestSerializer(serializers.Serializer):
 
 
 class CheckinSerializer(serializers.Serializer):
-    rsvp = serializers.IntegerField(min_value=1, required=False)
+    rsvp = IdField(required=False)
     code = serializers.CharField(min_length=4, max_length=8, required=False)
 
     def validate(self, attrs):
@@ -173,12 +174,12 @@ class CheckinSerializer(serializers.Serializer):
 
 
 class NotificationQuerySerializer(serializers.Serializer):
-    before_id = serializers.IntegerField(min_value=1, required=False)
+    before_id = IdField(required=False)
 
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         max_length=MARK_READ_MAX,
         required=False,
         help_text="Leave out to mark every notification read.",

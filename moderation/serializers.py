@@ -12,7 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chat.serializers import AuthorSerializer, MessageSerializer
-from community.rest import next_field
+from community.bounds import ID_MAX
+from community.rest import IdField, next_field
 from community.serializers import MunicipalityCodeField
 from moderation.models import CrisisContact, QueueItem, Report, Sanction, WordRule
 from moderation.services.members import MESSAGE_MAX as MEMBER_MESSAGE_MAX
@@ -71,7 +72,7 @@ class QueueCursorField(serializers.CharField):
             cursor = int(priority), moment, int(pk)
         except ValueError:
             self.fail("invalid")
-        if moment.tzinfo is None:
+        if moment.tzinfo is None or not 0 <= cursor[2] <= ID_MAX or abs(cursor[0]) > 32767:
             self.fail("invalid")
         return cursor
 
@@ -79,7 +80,7 @@ class QueueCursorField(serializers.CharField):
 class QueueQuerySerializer(serializers.Serializer):
     status = QueueStatusField(required=False, default=QueueItem.Status.OPEN)
     priority = serializers.ChoiceField(choices=QueueItem.Priority.choices, required=False)
-    room = serializers.IntegerField(min_value=1, required=False)
+    room = IdField(required=False)
     after = QueueCursorField(required=False, max_length=80, help_text="Cursor from `next`.")
     limit = serializers.IntegerField(
         min_value=1, max_value=PAGE_LIMIT_MAX, required=False, default=PAGE_LIMIT
@@ -136,7 +137,6 @@ class ActionSerializer(serializers.Serializer):
         max_length=REASON_MAX,
         help_text="Why: it goes in the audit log, which only staff read. Required.",
     )
-    message = serializers.IntegerField(min_value=1, required=False)
     member_message = TextField(
         max_length=MEMBER_MESSAGE_MAX,
         required=False,
@@ -144,13 +144,14 @@ class ActionSerializer(serializers.Serializer):
         help_text="Warn and mute: what the member reads. Optional; without it they get a "
         "neutral standard text. The reason never reaches them.",
     )
-    member = serializers.IntegerField(min_value=1, required=False)
-    room = serializers.IntegerField(min_value=1, required=False)
-    group = serializers.IntegerField(min_value=1, required=False)
+    message = IdField(required=False)
+    member = IdField(required=False)
+    room = IdField(required=False)
+    group = IdField(required=False)
     minutes = serializers.IntegerField(min_value=1, max_value=MUTE_MINUTES_MAX, required=False)
     seconds = serializers.IntegerField(min_value=0, max_value=SLOW_MODE_MAX, required=False)
-    item = serializers.IntegerField(min_value=1, required=False, help_text="A queue item.")
-    sanction = serializers.IntegerField(min_value=1, required=False)
+    item = IdField(required=False, help_text="A queue item.")
+    sanction = IdField(required=False)
     status = ResolveStatusField(required=False)
 
     def validate(self, attrs):
@@ -170,14 +171,14 @@ class ActionSerializer(serializers.Serializer):
 
 
 class AuditQuerySerializer(serializers.Serializer):
-    actor = serializers.IntegerField(min_value=1, required=False)
+    actor = IdField(required=False)
     action = serializers.CharField(max_length=40, required=False)
     target_type = serializers.CharField(max_length=20, required=False)
-    room = serializers.IntegerField(min_value=1, required=False)
-    group = serializers.IntegerField(min_value=1, required=False)
+    room = IdField(required=False)
+    group = IdField(required=False)
     since = serializers.DateTimeField(required=False, help_text="From this moment, inclusive.")
     until = serializers.DateTimeField(required=False, help_text="Before this moment.")
-    before_id = serializers.IntegerField(min_value=1, required=False, help_text="Cursor.")
+    before_id = IdField(required=False, help_text="Cursor.")
     limit = serializers.IntegerField(
         min_value=1, max_value=PAGE_LIMIT_MAX, required=False, default=PAGE_LIMIT
     )
@@ -189,7 +190,7 @@ class AuditQuerySerializer(serializers.Serializer):
 
 
 class AfterQuerySerializer(serializers.Serializer):
-    after = serializers.IntegerField(min_value=0, required=False, help_text="Cursor: an id.")
+    after = IdField(min_value=0, required=False, help_text="Cursor: an id.")
 
 
 class WordRuleSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import CaresFor, Organisation, SituationTag, TalkRequest, Theme, Weekday
-from community.rest import next_field
+from community.rest import IdField, next_field
 from community.serializers import MunicipalityCodeField, MunicipalitySerializer
 from groups.serializers import MeetupSummarySerializer
 from support.finder import Need
@@ -54,7 +54,7 @@ class OrganisationQuerySerializer(serializers.Serializer):
         required=False, help_text="Four-digit code: its organisations and the national ones."
     )
     kind = OrganisationKindField(required=False)
-    after = serializers.IntegerField(min_value=0, required=False, help_text="Cursor: an id.")
+    after = IdField(min_value=0, required=False, help_text="Cursor: an id.")
 
 
 class HoursSerializer(serializers.Serializer):
@@ -99,7 +99,7 @@ class EntryQuerySerializer(serializers.Serializer):
     )
     age = serializers.IntegerField(min_value=1, max_value=120, required=False)
     cares_for = CaresForField(required=False)
-    after = serializers.IntegerField(
+    after = IdField(
         min_value=0, required=False, help_text="Cursor: an entry id (lists without words)."
     )
 
@@ -168,7 +168,7 @@ class FinderSaveSerializer(serializers.Serializer):
 
 class TalkRequestQuerySerializer(serializers.Serializer):
     status = TalkStatusField(required=False)
-    after = serializers.IntegerField(min_value=0, required=False, help_text="Cursor: an id.")
+    after = IdField(min_value=0, required=False, help_text="Cursor: an id.")
 
 
 class TalkRequestCreateSerializer(serializers.Serializer):
@@ -199,7 +199,7 @@ class TalkRequestUpdateSerializer(serializers.Serializer):
 
 class ArticleQuerySerializer(serializers.Serializer):
     category = CategoryField(required=False)
-    before = serializers.IntegerField(min_value=0, required=False, help_text="Cursor: an id.")
+    before = IdField(min_value=0, required=False, help_text="Cursor: an id.")
 
 
 class ArticleWriteSerializer(serializers.Serializer):
@@ -210,7 +210,7 @@ class ArticleWriteSerializer(serializers.Serializer):
         child=CategoryField(), required=False, default=list, max_length=10
     )
     meetups = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         default=list,
         max_length=20,

@@ -5,13 +5,13 @@ from support import api
 urlpatterns = [
     path("organisations/", api.OrganisationListView.as_view(), name="organisations"),
     path(
-        "organisations/<int:organisation_id>/",
+        "organisations/<id:organisation_id>/",
         api.OrganisationDetailView.as_view(),
         name="organisation-detail",
     ),
     path("support/entries/", api.EntryListView.as_view(), name="support-entries"),
     path(
-        "support/entries/<int:entry_id>/",
+        "support/entries/<id:entry_id>/",
         api.EntryDetailView.as_view(),
         name="support-entry-detail",
     ),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("finder/save/", api.FinderSaveView.as_view(), name="finder-save"),
     path("talk-requests/", api.TalkRequestListView.as_view(), name="talk-requests"),
     path(
-        "talk-requests/<int:request_id>/",
+        "talk-requests/<id:request_id>/",
         api.TalkRequestDetailView.as_view(),
         name="talk-request-detail",
     ),

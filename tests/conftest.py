@@ -34,6 +34,11 @@ def _clear_cache():
     """Only this app's cache keys: on Redis, FLUSHDB would also wipe the channel layer."""
     from django.conf import settings
 
+    from chat.services import limiter
+    from community.cache import outage
+
+    limiter.local.clear()  # the send buckets kept in this process
+    outage.reset()
     if not settings.REDIS_URL:
         cache.clear()
         return

@@ -1,16 +1,14 @@
 """Posting: seq under the room row lock, idempotent retries, rate limits, rule screening."""
 
-import time
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import broadcast, policies, ports, selectors
 from chat.models import BODY_MAX_LENGTH, Message, Room
+from chat.services import limiter
 from community import ports as community_ports
 from community.errors import (
     BredvidError,
@@ -18,7 +16,6 @@ from community.errors import (
     Conflict,
     Forbidden,
     Invalid,
-    RateLimited,
     RuleBroken,
     TooLarge,
 )
@@ -42,30 +39,6 @@ def _clean_body(body) -> str:
     return body
 
 
-def _recent_sends(user_id: int, now: float) -> list[float]:
-    window = settings.CHAT_SEND_WINDOW_SECONDS
-    return [t for t in cache.get(f"chat:sends:{user_id}", []) if t > now - window]
-
-
-def _check_send_rate(user_id: int) -> list[float]:
-    """New messages per person over a sliding window, across all their sockets (retries
-    are free). The times of the last accepted sends live in the cache; they are returned
-    for ``_count_send``."""
-    now = time.time()
-    recent = _recent_sends(user_id, now)
-    if len(recent) >= settings.CHAT_SEND_LIMIT:
-        wait = recent[-settings.CHAT_SEND_LIMIT] + settings.CHAT_SEND_WINDOW_SECONDS - now
-        raise RateLimited(retry_after=max(1, round(wait)))
-    return recent
-
-
-def _count_send(user_id: int, recent: list[float]) -> None:
-    """Add this send to the times read by ``_check_send_rate``. Two sends of one person in
-    the same instant may both count as one: the limit is a brake on floods, not a quota."""
-    recent = [*recent, time.time()][-settings.CHAT_SEND_LIMIT :]
-    cache.set(f"chat:sends:{user_id}", recent, timeout=settings.CHAT_SEND_WINDOW_SECONDS)
-
-
 def _existing_send(*, user, client_id: str, room_id: int) -> Sent | None:
     """A retry of an accepted send gets the same answer and changes nothing."""
     existing = selectors.with_author_names(Message.objects).filter(author=user, client_id=client_id)
@@ -87,7 +60,7 @@ def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Se
         raise Invalid(fields={"client_id": [_("Give a client_id of 1–64 characters.")]})
     body = _clean_body(body)
     try:
-        return _send_new(
+        return _send_counted(
             user=user, room_id=room_id, body=body, client_id=client_id, reply_to_id=reply_to_id
         )
     except (BredvidError, IntegrityError):
@@ -97,9 +70,19 @@ def message_send(*, user, room_id: int, body, client_id, reply_to_id=None) -> Se
         return retry
 
 
+def _send_counted(*, user, **send) -> Sent:
+    """Send with a token from the person's bucket, given back when the send is not an
+    accepted new message (refused, or a retry that the unique client_id turns away)."""
+    limiter.send_quota_take(user_id=user.pk)
+    try:
+        return _send_new(user=user, **send)
+    except BaseException:
+        limiter.send_quota_give_back(user_id=user.pk)
+        raise
+
+
 def _send_new(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> Sent:
     room = policies.room_for_user(user=user, room_id=room_id)
-    recent_sends = _check_send_rate(user.pk)
     moderator = policies.can_moderate_room(user=user, room=room)
     verdict = community_ports.screening().screen_text(
         user=user,
@@ -118,7 +101,6 @@ def _send_new(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> 
         verdict=verdict,
         moderator=moderator,
     )
-    _count_send(user.pk, recent_sends)
     return Sent(message=payload, created=True)
 
 

@@ -40,7 +40,7 @@ def database_url() -> str:
 class Daphne:
     """A real ``daphne asgi:application`` on its own port."""
 
-    def __init__(self, *extra_args: str):
+    def __init__(self, *extra_args: str, env: dict[str, str] | None = None):
         self.port = free_port()
         env = {
             **os.environ,
@@ -48,6 +48,7 @@ class Daphne:
             "REDIS_URL": settings.REDIS_URL,
             "DEBUG": "true",
             "CHAT_SEND_LIMIT": "1000",
+            **(env or {}),
         }
         args = [
             sys.executable,

@@ -80,9 +80,9 @@ def terms(request):
 def profile(request):
     """Edit one's own profile through the same service as the API."""
     if request.method == "GET":
-        form = ProfileForm(initial=selectors.profile_fields(user=request.user))
+        form = ProfileForm(initial=selectors.profile_fields(user=request.user), user=request.user)
         return render(request, "frontend/profile.html", {"form": form})
-    form = ProfileForm(request.POST)
+    form = ProfileForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.user_update_profile(user=request.user, profile=form.profile())

@@ -247,6 +247,10 @@ class JoinRequestSerializer(serializers.Serializer):
     user = PersonRefSerializer()
     message = serializers.CharField()
     created_at = serializers.DateTimeField()
+    eligible = serializers.BooleanField(help_text="Whether the person may join today.")
+    age_band_ok = serializers.BooleanField(
+        help_text="Whether the person's age today fits the group's age band."
+    )
 
 
 class DecisionResultSerializer(serializers.Serializer):

@@ -27,7 +27,9 @@ def can_see_queue(user) -> bool:
         return True
     return (
         community_policies.is_signed_in(user)
-        and user.memberships.filter(status="active", role__in=group_policies.LEADER_ROLES).exists()
+        and group_policies.memberships_in_band(user=user)
+        .filter(role__in=group_policies.LEADER_ROLES)
+        .exists()
     )
 
 
@@ -53,7 +55,7 @@ def moderated_group_ids(user) -> set[int] | None:
     if is_platform_moderator(user):
         return None
     return set(
-        user.memberships.filter(status="active", role__in=group_policies.LEADER_ROLES).values_list(
-            "group_id", flat=True
-        )
+        group_policies.memberships_in_band(user=user)
+        .filter(role__in=group_policies.LEADER_ROLES)
+        .values_list("group_id", flat=True)
     )

@@ -106,7 +106,7 @@ def group_join(*, user, group_id, message: str = "", invitation_token: str | Non
     """Join now (open group or a valid invitation) or ask to join; refusals raise."""
     group = _locked_group(group_id)
     membership = Membership.objects.filter(group=group, user=user).first()
-    if membership is not None and membership.status == Membership.Status.ACTIVE:
+    if policies.is_group_member(user=user, group=group):
         return JoinResult(status="member", group=group)
     refusal = policies.join_refusal(user=user, group=group, membership=membership)
     if refusal:

@@ -375,6 +375,7 @@ def test_admin_birth_year_change_goes_through_the_correction(corrected, youth):
     data.update(
         {
             "birth_year": THIS_YEAR - 20,
+            "birth_year_reason": "Fel år vid registreringen",
             "municipality": minor.municipality_id,
             "cares_for": '["parent"]',
             "situation_tags": "[]",

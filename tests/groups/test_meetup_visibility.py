@@ -72,7 +72,7 @@ def _limited(meetup: Meetup, *, group) -> dict:
 
 def _page_shows_place(response) -> bool:
     text = response.content.decode()
-    return VENUE in text or ADDRESS in text or f"/api/v1/meetups/" in text
+    return VENUE in text or ADDRESS in text or "/api/v1/meetups/" in text
 
 
 def _seen(user, youth, meetup) -> dict:

@@ -66,6 +66,15 @@ def meetup_summary_for(meetup: Meetup, *, user) -> dict:
     return meetup_limited(meetup)
 
 
+def with_place_visibility(meetups, *, user) -> list[Meetup]:
+    """The meetups, each marked ``limited`` when this person may see only the municipality
+    and the day (``policies.meetup_visible_fields``), for pages that show Meetup rows."""
+    found = list(meetups)
+    for meetup in found:
+        meetup.limited = policies.meetup_visible_fields(user=user, meetup=meetup) is not None
+    return found
+
+
 def next_meetups_by_group(group_ids, *, user) -> dict[int, dict]:
     found: dict[int, dict] = {}
     upcoming = upcoming_meetups().select_related("group__municipality")

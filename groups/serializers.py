@@ -194,6 +194,21 @@ class MunicipalityRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class LimitedMeetupFields(serializers.Serializer):
+    """A meetup of a group with members under 18, seen by someone outside it, has only
+    ``id, group, kind, status, day, municipality, url`` and ``limited: true``."""
+
+    day = serializers.DateField(required=False, help_text="Only in a limited meetup.")
+    municipality = MunicipalityRefSerializer(
+        required=False, allow_null=True, help_text="Only in a limited meetup."
+    )
+    limited = serializers.BooleanField(required=False, help_text="True in a limited meetup.")
+
+
+class LimitedMeetupSummarySerializer(MeetupSummarySerializer, LimitedMeetupFields):
+    pass
+
+
 class MyMembershipSerializer(serializers.Serializer):
     role = serializers.CharField(help_text="member, moderator or host")
     status = serializers.CharField()
@@ -223,7 +238,7 @@ class GroupRoomRefSerializer(serializers.Serializer):
 
 
 class GroupDetailSerializer(GroupSerializer):
-    next_meetups = MeetupSummarySerializer(many=True)
+    next_meetups = LimitedMeetupSummarySerializer(many=True)
     rooms = GroupRoomRefSerializer(many=True, help_text="Only for members; empty otherwise.")
 
 
@@ -287,7 +302,9 @@ class MyRsvpSerializer(RsvpResultSerializer):
     needs = NeedsSerializer()
 
 
-class MeetupSerializer(serializers.Serializer):
+class MeetupSerializer(LimitedMeetupFields):
+    """Everything, or (``limited``) only where and which day: see ``LimitedMeetupFields``."""
+
     id = serializers.IntegerField()
     group = GroupRefSerializer()
     title = serializers.CharField()

@@ -153,9 +153,9 @@ def _request(*, group: PeerGroup, user, message: str) -> JoinRequest:
 def _leaders(group: PeerGroup):
     return [
         m.user
-        for m in group.memberships.select_related("user").filter(
-            status=Membership.Status.ACTIVE, role__in=policies.LEADER_ROLES
-        )
+        for m in group.memberships.select_related("user")
+        .filter(status=Membership.Status.ACTIVE, role__in=policies.LEADER_ROLES)
+        .filter(policies.in_band())
     ]
 
 

@@ -421,3 +421,41 @@ def test_aged_out_command_ends_memberships_once_with_a_notice(youth, youth_meetu
     ]
     assert Rsvp.objects.get(user=grown).status == "not_going"
     assert Rsvp.objects.get(user=minor).status == "going"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_correction_closes_the_room_on_an_open_socket(municipalities):
+    from moderation.services import ages
+
+    coordinator = await sync_to_async(CoordinatorFactory)()
+    youth = await sync_to_async(PeerGroupFactory)(
+        organisation=coordinator.organisation, min_age=13, max_age=17
+    )
+    room = await sync_to_async(GroupRoomFactory)(group=youth)
+    minor = await sync_to_async(UserFactory)(birth_year=THIS_YEAR - 15)
+    await sync_to_async(MembershipFactory)(group=youth, user=minor)
+    socket = await open_socket(minor)
+    await socket.send_json_to({"type": "subscribe", "room": room.pk, "after_seq": 0})
+    await receive_type(socket, "subscribed")
+
+    await sync_to_async(ages.user_birth_year_correct)(
+        actor=coordinator, member_id=minor.pk, birth_year=THIS_YEAR - 18, reason="Fel år"
+    )
+    left = await receive_type(socket, "error")
+
+    assert (left["code"], left["ref"]) == ("not_found", f"room:{room.pk}")
+    await socket.disconnect()
+
+
+def test_member_patch_with_birth_year_is_refused_even_unchanged(client_for, member):
+    before = _state()
+
+    response = client_for(member).patch(
+        "/api/v1/me/", {"birth_year": 2000, "cares_for": ["friend"]}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    member.refresh_from_db()
+    assert member.cares_for == ["parent"]
+    assert _state() == before

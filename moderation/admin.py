@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community import policies as community_policies
 from community import services as community_services
 from community.admin import UserAdmin as CommunityUserAdmin
 from community.models import User
@@ -109,6 +110,14 @@ class UserAdmin(CommunityUserAdmin):
         else (name, options)
         for name, options in CommunityUserAdmin.fieldsets
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not community_policies.can_correct_birth_year(
+            user=request.user, member=obj
+        ):
+            fields.append("birth_year")
+        return fields
 
     def save_model(self, request, obj, form, change):
         if not change or "birth_year" not in form.changed_data:

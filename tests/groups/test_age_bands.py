@@ -360,41 +360,78 @@ def test_correction_that_keeps_the_band_keeps_the_membership(client_for, correct
     assert not Notification.objects.filter(user=minor, kind="age_band").exists()
 
 
-def test_admin_birth_year_change_goes_through_the_correction(corrected, youth):
-    minor, _ = corrected
-    admin = User.objects.create_superuser("admin@example.se", "a-long-admin-password-42")
+def _admin_save(actor, member, **changes):
     client = Client()
-    client.force_login(admin)
-    page = client.get(f"/admin/community/user/{minor.pk}/change/")
+    client.force_login(actor)
+    page = client.get(f"/admin/community/user/{member.pk}/change/")
     form = page.context["adminform"].form
     data = {
         name: value
         for name, value in form.initial.items()
-        if value is not None and name not in ("password", "groups", "user_permissions")
+        if value is not None
+        and name not in ("password", "groups", "user_permissions", "last_login", "date_joined")
     }
     data.update(
         {
-            "birth_year": THIS_YEAR - 20,
-            "birth_year_reason": "Fel år vid registreringen",
-            "municipality": minor.municipality_id,
+            "municipality": member.municipality_id,
+            "organisation": "",
             "cares_for": '["parent"]',
             "situation_tags": "[]",
             "last_login_0": "",
-            "date_joined_0": timezone.localtime(minor.date_joined).strftime("%Y-%m-%d"),
-            "date_joined_1": timezone.localtime(minor.date_joined).strftime("%H:%M:%S"),
+            "date_joined_0": timezone.localtime(member.date_joined).strftime("%Y-%m-%d"),
+            "date_joined_1": timezone.localtime(member.date_joined).strftime("%H:%M:%S"),
             "consents-TOTAL_FORMS": "0",
             "consents-INITIAL_FORMS": "0",
+            **changes,
         }
     )
-    data = {k: v for k, v in data.items() if k not in ("last_login", "date_joined")}
+    return client.post(f"/admin/community/user/{member.pk}/change/", data)
 
-    response = client.post(f"/admin/community/user/{minor.pk}/change/", data)
+
+def test_admin_birth_year_change_goes_through_the_correction(corrected, youth):
+    minor, _ = corrected
+    admin = User.objects.create_superuser("admin@example.se", "a-long-admin-password-42")
+
+    response = _admin_save(
+        admin, minor, birth_year=THIS_YEAR - 20, birth_year_reason="Fel år vid registreringen"
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     minor.refresh_from_db()
     assert minor.birth_year == THIS_YEAR - 20
-    assert AuditEntry.objects.get(action="member.birth_year").actor == admin
+    entry = AuditEntry.objects.get(action="member.birth_year")
+    assert (entry.actor, entry.reason) == (admin, "Fel år vid registreringen")
     assert Membership.objects.get(user=minor, group=youth).status == "aged_out"
+
+
+def test_admin_birth_year_change_needs_a_reason(corrected):
+    minor, _ = corrected
+    admin = User.objects.create_superuser("admin@example.se", "a-long-admin-password-42")
+    before = _state()
+
+    response = _admin_save(admin, minor, birth_year=THIS_YEAR - 20, birth_year_reason="")
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["birth_year_reason"]
+    assert _state() == before
+
+
+def test_admin_staff_of_another_municipality_cannot_change_the_birth_year(corrected):
+    from django.contrib.auth.models import Permission
+
+    minor, _ = corrected
+    elsewhere = CoordinatorFactory(
+        organisation=OrganisationFactory(municipality=municipality("0180")), is_staff=True
+    )
+    elsewhere.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_user", "change_user"])
+    )
+    before = _state()
+
+    response = _admin_save(elsewhere, minor, birth_year=THIS_YEAR - 20, birth_year_reason="x")
+
+    assert response.status_code == 302
+    assert _state() == before
 
 
 # --- the daily command ---------------------------------------------------------------------

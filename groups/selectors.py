@@ -89,6 +89,13 @@ def next_meetup_summary(*, group_id: int) -> dict | None:
     return meetup_summary(meetup) if meetup else None
 
 
+def next_meetup_for(*, group_id: int, user) -> dict | None:
+    """The group's next meetup as this person may see it."""
+    meetup = upcoming_meetups().select_related("group__municipality").filter(group_id=group_id)
+    found = meetup.first()
+    return meetup_summary_for(found, user=user) if found else None
+
+
 def meetup_payload(meetup: Meetup, *, user=None, rsvp: Rsvp | None = None) -> dict:
     if policies.meetup_visible_fields(user=user, meetup=meetup) is not None:
         return {

@@ -230,3 +230,26 @@ def test_group_directory_page_shows_only_the_day_of_a_youth_meetup(youth, youth_
     local = timezone.localtime(youth_meetup.starts_at)
     assert local.strftime("%H.%M") not in page
     assert "Unga 13–17" in page
+
+
+def test_rooms_page_of_someone_who_reads_the_room_but_not_the_place(
+    youth, youth_meetup, coordinator
+):
+    from tests.factories import GroupRoomFactory
+
+    GroupRoomFactory(group=youth, name="Unga 13–17")
+    elsewhere = CoordinatorFactory(display_name="Annan Samordnare")
+    client = Client()
+    client.force_login(elsewhere)
+
+    listed = client.get("/api/v1/rooms/").json()["results"]
+    page = client.get("/rum/")
+
+    room = next(r for r in listed if r["name"] == "Unga 13–17")
+    assert room["next_meetup"] == _limited(youth_meetup, group=youth.pk)
+    room_page = client.get(f"/rum/{room['id']}/")
+    assert page.status_code == 200
+    assert VENUE not in page.content.decode()
+    assert room_page.status_code == 200
+    assert VENUE not in room_page.content.decode()
+    assert "Fika på Oasen" not in room_page.content.decode()

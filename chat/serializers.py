@@ -21,7 +21,23 @@ class ReactionSummarySerializer(serializers.Serializer):
     users = serializers.ListField(child=serializers.IntegerField())
 
 
-class MeetupSummarySerializer(serializers.Serializer):
+class PlaceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LimitedMeetupFields(serializers.Serializer):
+    """A meetup of a group with members under 18, seen by someone outside it, has only
+    ``id, group, kind, status, day, municipality, url`` and ``limited: true``."""
+
+    day = serializers.DateField(required=False, help_text="Only in a limited meetup.")
+    municipality = PlaceSerializer(
+        required=False, allow_null=True, help_text="Only in a limited meetup."
+    )
+    limited = serializers.BooleanField(required=False, help_text="True in a limited meetup.")
+
+
+class MeetupSummarySerializer(LimitedMeetupFields):
     id = serializers.IntegerField()
     group = serializers.IntegerField()
     title = serializers.CharField()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chat.serializers import MeetupSummarySerializer
+from chat.serializers import LimitedMeetupFields, MeetupSummarySerializer
 from community.rest import next_field
 from community.serializers import MunicipalityCodeField, OrganisationRefSerializer
 from groups.models import Meetup, PeerGroup, Theme
@@ -194,21 +194,6 @@ class MunicipalityRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class LimitedMeetupFields(serializers.Serializer):
-    """A meetup of a group with members under 18, seen by someone outside it, has only
-    ``id, group, kind, status, day, municipality, url`` and ``limited: true``."""
-
-    day = serializers.DateField(required=False, help_text="Only in a limited meetup.")
-    municipality = MunicipalityRefSerializer(
-        required=False, allow_null=True, help_text="Only in a limited meetup."
-    )
-    limited = serializers.BooleanField(required=False, help_text="True in a limited meetup.")
-
-
-class LimitedMeetupSummarySerializer(MeetupSummarySerializer, LimitedMeetupFields):
-    pass
-
-
 class MyMembershipSerializer(serializers.Serializer):
     role = serializers.CharField(help_text="member, moderator or host")
     status = serializers.CharField()
@@ -238,7 +223,7 @@ class GroupRoomRefSerializer(serializers.Serializer):
 
 
 class GroupDetailSerializer(GroupSerializer):
-    next_meetups = LimitedMeetupSummarySerializer(many=True)
+    next_meetups = MeetupSummarySerializer(many=True)
     rooms = GroupRoomRefSerializer(many=True, help_text="Only for members; empty otherwise.")
 
 

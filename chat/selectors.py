@@ -11,7 +11,6 @@ from chat.models import EMOJI, Message, MutedMember, Reaction, ReadState, Room
 from community import policies as community_policies
 from groups import policies as group_policies
 from groups import selectors as group_selectors
-from groups.models import Membership
 
 BACKLOG_LIMIT = 200
 PAGE_LIMIT = 100
@@ -158,7 +157,7 @@ def rooms_for_user(*, user) -> QuerySet[Room]:
     rooms = Room.objects.filter(is_archived=False).select_related("group")
     if community_policies.is_moderator(user):
         return rooms
-    member_of = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+    member_of = group_policies.memberships_in_band(user=user)
     readable = Q(kind=Room.Kind.TOPIC) | Q(group__in=member_of.values("group_id"))
     organisation_id = group_policies.hosting_organisation_id(user)
     if organisation_id is not None:
@@ -182,7 +181,9 @@ def room_list_for_user(*, user) -> list[dict]:
         .annotate(unread=Count("messages", filter=unread))
         .order_by("kind", "name")
     )
-    meetups = group_selectors.next_meetups_by_group(r.group_id for r in rooms if r.group_id)
+    meetups = group_selectors.next_meetups_by_group(
+        (r.group_id for r in rooms if r.group_id), user=user
+    )
     return [
         {
             **room_payload(

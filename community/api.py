@@ -126,8 +126,19 @@ class MeView(APIView):
     def get(self, request):
         return Response(s.MeSerializer(request.user).data)
 
-    @extend_schema(request=s.ProfileSerializer, responses={200: s.MeSerializer, **ERRORS})
+    @extend_schema(
+        request=s.ProfileSerializer,
+        responses={
+            200: s.MeSerializer,
+            403: OpenApiResponse(
+                description="forbidden: a changed `birth_year` (a coordinator can correct it)"
+            ),
+            **ERRORS,
+        },
+    )
     def patch(self, request):
+        if isinstance(request.data, dict) and "birth_year" in request.data:
+            raise services.birth_year_fixed()  # not a field members write, whatever its value
         serializer = s.ProfileSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = {**selectors.profile_fields(user=request.user), **serializer.validated_data}

@@ -147,4 +147,14 @@ class SignupCodeForm(forms.Form):
 
 
 class ProfileForm(ProfileFieldsMixin):
-    pass
+    """A member's own edit: the birth year is shown, not asked (a coordinator corrects it)."""
+
+    birth_year = None
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def profile(self) -> Profile:
+        self.cleaned_data["birth_year"] = self.user.birth_year
+        return super().profile()

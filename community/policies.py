@@ -31,5 +31,20 @@ def is_minor(user) -> bool:
     return is_signed_in(user) and user.is_minor
 
 
+def can_correct_birth_year(*, user, member) -> bool:
+    """Coordinators of the member's municipality correct a birth year (members never change
+    their own); superusers may too, from the admin."""
+    if not is_signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    organisation = user.organisation if is_coordinator(user) else None
+    return (
+        organisation is not None
+        and member.municipality_id is not None
+        and organisation.municipality_id == member.municipality_id
+    )
+
+
 def can_act_for_organisation(*, user, organisation) -> bool:
     return is_coordinator(user) and user.organisation_id == organisation.pk

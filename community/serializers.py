@@ -27,7 +27,12 @@ class MunicipalityCodeField(serializers.SlugRelatedField):
 
 class ProfileSerializer(serializers.Serializer):
     display_name = serializers.CharField(min_length=3, max_length=30)
-    birth_year = serializers.IntegerField(min_value=1900, max_value=2100)
+    birth_year = serializers.IntegerField(
+        min_value=1900,
+        max_value=2100,
+        help_text="Set at sign-up. `PATCH /api/v1/me/` with it answers 403: a coordinator "
+        "corrects it.",
+    )
     municipality = MunicipalityCodeField(required=False, allow_null=True)
     cares_for = serializers.ListField(
         child=serializers.ChoiceField(choices=CaresFor.choices), required=False, max_length=6

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from community import legal, policies, realtime, selectors
+from community.errors import Forbidden
 from community.models import (
     MINIMUM_AGE,
     CaresFor,
@@ -37,19 +38,26 @@ class Profile:
     preferred_language: str = Language.SWEDISH
 
 
-def _validate_profile(profile: Profile, *, user_id: int | None = None) -> None:
-    errors: dict[str, list[str]] = {}
+def birth_year_errors(birth_year: int) -> list[str]:
+    """What is wrong with a birth year (sign-up and a coordinator's correction alike)."""
     this_year = timezone.localdate().year
-    if profile.birth_year > this_year or profile.birth_year < this_year - 120:
-        errors["birth_year"] = [_("Enter the year you were born, for example 2008.")]
-    elif not policies.old_enough_to_join(birth_year=profile.birth_year):
-        errors["birth_year"] = [
+    if birth_year > this_year or birth_year < this_year - 120:
+        return [_("Enter the year you were born, for example 2008.")]
+    if not policies.old_enough_to_join(birth_year=birth_year):
+        return [
             _(
                 "Bredvid is for people who are %(age)s or older. Talk to an adult you "
                 "trust, or call BRIS on 116 111: they are there for you."
             )
             % {"age": MINIMUM_AGE}
         ]
+    return []
+
+
+def _validate_profile(profile: Profile, *, user_id: int | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    if year_errors := birth_year_errors(profile.birth_year):
+        errors["birth_year"] = year_errors
     try:
         User._meta.get_field("display_name").run_validators(profile.display_name.strip())
     except ValidationError as error:
@@ -160,8 +168,20 @@ def consents_record(*, user: User) -> list[Consent]:
     ]
 
 
+def birth_year_fixed() -> Forbidden:
+    return Forbidden(
+        _(
+            "You cannot change your birth year yourself: age groups depend on it. If it is "
+            "wrong, a coordinator can correct it."
+        )
+    )
+
+
 @transaction.atomic
 def user_update_profile(*, user: User, profile: Profile) -> User:
+    """A member's own edit. The birth year stays: only a coordinator corrects it."""
+    if profile.birth_year != user.birth_year:
+        raise birth_year_fixed()
     _validate_profile(profile, user_id=user.pk)
     for field, value in _profile_fields(profile).items():
         setattr(user, field, value)

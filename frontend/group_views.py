@@ -4,7 +4,7 @@ Every refusal is a ``BredvidError`` from the groups services: its ``detail`` is 
 it is and its ``fields`` land on the form, so a refused action never becomes an error page.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -82,8 +82,15 @@ def _times(item: dict) -> dict:
     return {name: datetime.fromisoformat(item[name]) for name in MEETUP_TIMES if item.get(name)}
 
 
+def _when(item: dict) -> dict:
+    """The times of a payload, or only its day when the person may not know more."""
+    if item.get("limited"):
+        return {"day": date.fromisoformat(item["day"]), "limited": True}
+    return _times(item)
+
+
 def _meetup_items(payloads: list[dict]) -> list[dict]:
-    return [{**item, "at": _times(item)} for item in payloads]
+    return [{**item, "at": _when(item)} for item in payloads]
 
 
 def _invitation_url(request, invitation: Invitation) -> str:
@@ -115,7 +122,9 @@ def _invitation(*, group: PeerGroup, token: str) -> Invitation | None:
 
 def _pending_requests(*, group: PeerGroup):
     """Only for those ``policies.can_manage_group`` allows."""
-    return group.join_requests.select_related("user").filter(status=JoinRequest.Status.PENDING)
+    return group.join_requests.select_related("user", "group").filter(
+        status=JoinRequest.Status.PENDING
+    )
 
 
 def _active_invitations(*, group: PeerGroup):
@@ -134,12 +143,12 @@ def group_list(request):
     form = GroupFilterForm(request.GET)
     filters = form.filters() if form.is_valid() else {}
     found, has_more = selectors.group_directory(**filters)
-    next_meetups = selectors.next_meetups_by_group([group.pk for group in found])
+    next_meetups = selectors.next_meetups_by_group([group.pk for group in found], user=request.user)
     cards = [
         {
             "group": group,
             "themes": _labels(group.themes, Theme.choices),
-            "next_meetup": _times(next_meetups[group.pk]) if group.pk in next_meetups else None,
+            "next_meetup": _when(next_meetups[group.pk]) if group.pk in next_meetups else None,
         }
         for group in found
     ]
@@ -193,7 +202,11 @@ def _group_context(request, group: PeerGroup, *, join_form=None) -> dict:
     }
     if can_manage:
         context["join_requests"] = [
-            (join_request, DecisionForm(prefix=f"request-{join_request.pk}"))
+            (
+                join_request,
+                selectors.join_request_payload(join_request),
+                DecisionForm(prefix=f"request-{join_request.pk}"),
+            )
             for join_request in _pending_requests(group=group)
         ]
         context["invitations"] = [
@@ -376,6 +389,7 @@ def _meetup_context(request, meetup: Meetup, *, rsvp_form=None) -> dict:
     rsvp = selectors.my_rsvps(user=user, meetup_ids=[meetup.pk]).get(meetup.pk)
     return {
         "meetup": meetup,
+        "limited": policies.meetup_visible_fields(user=user, meetup=meetup) is not None,
         "payload": selectors.meetup_payload(meetup, user=user, rsvp=rsvp),
         "is_member": policies.is_group_member(user=user, group=meetup.group),
         "can_schedule": policies.can_schedule_meetups(user=user, group=meetup.group),

@@ -32,6 +32,7 @@ from frontend.support_forms import (
     TalkHandleForm,
     TalkRequestForm,
 )
+from groups import selectors as group_selectors
 from groups.models import Theme
 from support import policies, selectors, services
 from support.content import render_markdown
@@ -270,7 +271,10 @@ def article_detail(request, slug: str):
         # Rendered and sanitised by nh3 (support.content): safe to show as it is.
         "body_html": mark_safe(render_markdown(article.body_markdown)),  # noqa: S308
         "categories": _labels(article.categories, Theme.choices),
-        "meetups": article.meetups.filter(starts_at__gt=timezone.now()).order_by("starts_at"),
+        "meetups": group_selectors.with_place_visibility(
+            article.meetups.filter(starts_at__gt=timezone.now()).order_by("starts_at"),
+            user=request.user,
+        ),
         "can_edit": policies.can_edit_article(user=request.user, article=article),
     }
     return render(request, "frontend/support/article.html", context)

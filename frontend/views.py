@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -80,9 +80,9 @@ def terms(request):
 def profile(request):
     """Edit one's own profile through the same service as the API."""
     if request.method == "GET":
-        form = ProfileForm(initial=selectors.profile_fields(user=request.user))
+        form = ProfileForm(initial=selectors.profile_fields(user=request.user), user=request.user)
         return render(request, "frontend/profile.html", {"form": form})
-    form = ProfileForm(request.POST)
+    form = ProfileForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.user_update_profile(user=request.user, profile=form.profile())
@@ -105,9 +105,19 @@ def rooms(request):
     return render(request, "frontend/chat/rooms.html", {"rooms": rooms})
 
 
+def _room_meetup(*, user, group_id: int | None) -> dict | None:
+    """The room's next meetup; the room page shows it only with its time and place."""
+    meetup = group_selectors.next_meetup_for(group_id=group_id, user=user) if group_id else None
+    return None if meetup is None or meetup.get("limited") else _meetup_time(meetup)
+
+
 def _meetup_time(meetup: dict | None) -> dict | None:
-    """The meetup summary with its start as a datetime, for the |date filter."""
-    return {**meetup, "starts_at": parse_datetime(meetup["starts_at"])} if meetup else None
+    """The meetup summary with its start (or, when limited, its day) for the |date filter."""
+    if meetup is None:
+        return None
+    if meetup.get("limited"):
+        return {**meetup, "day": parse_date(meetup["day"])}
+    return {**meetup, "starts_at": parse_datetime(meetup["starts_at"])}
 
 
 @require_GET
@@ -129,11 +139,7 @@ def room(request, room_id: int):
         "ws_path": "/ws/",
         "report_reasons": [{"value": v, "label": str(label)} for v, label in REPORT_REASONS],
         "pinned": pinned if pinned and pinned.state == Message.State.VISIBLE else None,
-        "next_meetup": _meetup_time(
-            group_selectors.next_meetup_summary(group_id=chat_room.group_id)
-            if chat_room.group_id
-            else None
-        ),
+        "next_meetup": _room_meetup(user=request.user, group_id=chat_room.group_id),
         "on_call": None if on_duty else contacts_with_tel(moderation_selectors.on_call_contacts()),
     }
     return render(request, "frontend/chat/room.html", context)

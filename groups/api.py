@@ -41,7 +41,7 @@ def _group_detail(group: PeerGroup, *, user) -> dict:
     rooms = selectors.group_rooms(group=group) if is_member else []
     return {
         **selectors.group_payload(group, user=user),
-        "next_meetups": [selectors.meetup_summary(m) for m in upcoming],
+        "next_meetups": [selectors.meetup_summary_for(m, user=user) for m in upcoming],
         "rooms": [{"id": r.pk, "name": r.name} for r in rooms],
     }
 
@@ -148,7 +148,9 @@ class GroupMembersView(APIView):
 
 def _pending_requests(*, group: PeerGroup, after_id: int | None):
     """A read that belongs in ``groups.selectors`` (as ``join_requests_pending``)."""
-    pending = group.join_requests.select_related("user").filter(status=JoinRequest.Status.PENDING)
+    pending = group.join_requests.select_related("user", "group").filter(
+        status=JoinRequest.Status.PENDING
+    )
     if after_id is not None:
         pending = pending.filter(pk__gt=after_id)
     return pending.order_by("pk")
@@ -168,15 +170,7 @@ class GroupRequestsView(APIView):
         page, following = rest.page(
             request, list(pending[: s.PAGE_LIMIT + 1]), s.PAGE_LIMIT, lambda r: {"after": r.pk}
         )
-        results = [
-            {
-                "id": r.pk,
-                "user": {"id": r.user_id, "display_name": r.user.display_name},
-                "message": r.message,
-                "created_at": r.created_at.isoformat(),
-            }
-            for r in page
-        ]
+        results = [selectors.join_request_payload(r) for r in page]
         return Response({"results": results, "next": following})
 
 
@@ -380,6 +374,8 @@ class MeetupIcsView(APIView):
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR, 404: NOT_FOUND})
     def get(self, request, meetup_id: int):
         meetup = policies.meetup_for_user(user=request.user, meetup_id=meetup_id)
+        if policies.meetup_visible_fields(user=request.user, meetup=meetup) is not None:
+            raise NotFound()  # the calendar file says where: not for those who may not know
         return _calendar_response([meetup], filename=f"traff-{meetup.pk}.ics")
 
 

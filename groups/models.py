@@ -89,6 +89,7 @@ class Membership(models.Model):
         PENDING = "pending", _("Pending")
         ACTIVE = "active", _("Active")
         LEFT = "left", _("Left")
+        AGED_OUT = "aged_out", _("Outside the age band")
         BANNED = "banned", _("Banned")
 
     group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="memberships")

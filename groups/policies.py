@@ -1,20 +1,40 @@
 """Who belongs to a peer group, who leads it, and who may do what with its meetups."""
 
+from django.db.models import F, Q, QuerySet, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import policies as community_policies
 from community.errors import Conflict, Forbidden, NotFound
+from community.models import ADULT_AGE, Role
 from groups.models import Meetup, Membership, PeerGroup
 
 LEADER_ROLES = (Membership.Role.HOST, Membership.Role.MODERATOR)
+# Staff act for an organisation or the platform: an age band does not bind them.
+STAFF_ROLES = (Role.MODERATOR, Role.COORDINATOR)
+
+
+def in_band() -> Q:
+    """Memberships whose person fits the group's age band today (read fresh from the
+    database, so a long-lived socket's cached user cannot keep a band it left)."""
+    year = timezone.localdate().year
+    return Q(
+        user__birth_year__gte=Value(year) - F("group__max_age"),
+        user__birth_year__lte=Value(year) - F("group__min_age"),
+    ) | Q(user__role__in=STAFF_ROLES)
+
+
+def memberships_in_band(*, user) -> QuerySet[Membership]:
+    """This person's memberships that count: active, and the band fits their age today."""
+    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).filter(in_band())
 
 
 def active_membership(*, user, group: PeerGroup) -> Membership | None:
+    """The one membership answer for rooms, history, members, meetups and RSVPs alike:
+    an age band holds for as long as someone is a member, not only when they join."""
     if not community_policies.is_signed_in(user):
         return None
-    return Membership.objects.filter(
-        group=group, user=user, status=Membership.Status.ACTIVE
-    ).first()
+    return memberships_in_band(user=user).filter(group=group).first()
 
 
 def is_group_member(*, user, group: PeerGroup) -> bool:
@@ -70,6 +90,38 @@ def texts_need_screening(*, user) -> bool:
     return not community_policies.is_staff_role(user)
 
 
+def _platform_moderator(user) -> bool:
+    return community_policies.is_signed_in(user) and user.role == Role.MODERATOR
+
+
+def has_minors(group: PeerGroup) -> bool:
+    return group.min_age < ADULT_AGE
+
+
+def can_see_meetup_place(*, user, group: PeerGroup) -> bool:
+    """Where and when exactly a group with under-18s meets is for its members and staff."""
+    return (
+        not has_minors(group)
+        or is_group_member(user=user, group=group)
+        or is_hosting_coordinator(user=user, group=group)
+        or _platform_moderator(user)
+    )
+
+
+# What everyone else sees of such a meetup: the municipality and the day.
+MEETUP_LIMITED_FIELDS = frozenset(
+    {"id", "group", "kind", "status", "day", "municipality", "url", "limited"}
+)
+
+
+def meetup_visible_fields(*, user, meetup: Meetup) -> frozenset[str] | None:
+    """The fields of a meetup this person may see; None means all of them (venue, address,
+    times, description and the calendar file included)."""
+    if can_see_meetup_place(user=user, group=meetup.group):
+        return None
+    return MEETUP_LIMITED_FIELDS
+
+
 def can_see_needs(*, user, meetup: Meetup) -> bool:
     """What members tell with an RSVP is for the hosts and coordinators only."""
     return can_schedule_meetups(user=user, group=meetup.group)
@@ -118,6 +170,11 @@ def meetup_for_user(*, user, meetup_id) -> Meetup:
 
 def age_fits(*, user, group: PeerGroup) -> bool:
     return group.min_age <= user.age <= group.max_age
+
+
+def join_eligible(*, user, group: PeerGroup, membership: Membership | None) -> bool:
+    """What hosts see next to a request: whether this person may join today."""
+    return join_refusal(user=user, group=group, membership=membership) is None
 
 
 def join_refusal(*, user, group: PeerGroup, membership: Membership | None):

@@ -5,7 +5,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 
 from groups import policies
-from groups.models import Meetup, Membership, PeerGroup, Rsvp
+from groups.models import JoinRequest, Meetup, Membership, PeerGroup, Rsvp
 
 UPCOMING_LIMIT = 5
 
@@ -43,10 +43,44 @@ def meetup_summary(meetup: Meetup) -> dict:
     }
 
 
-def next_meetups_by_group(group_ids) -> dict[int, dict]:
+def meetup_limited(meetup: Meetup) -> dict:
+    """What those outside a group with under-18s see of its meetup: where (the municipality)
+    and the day, nothing that would find the room or the hour."""
+    place = meetup.group.municipality
+    return {
+        "id": meetup.pk,
+        "group": meetup.group_id,
+        "kind": meetup.kind,
+        "status": meetup.status,
+        "day": timezone.localtime(meetup.starts_at).date().isoformat(),
+        "municipality": {"code": place.code, "name": place.name} if place else None,
+        "url": f"/traffar/{meetup.pk}/",
+        "limited": True,
+    }
+
+
+def meetup_summary_for(meetup: Meetup, *, user) -> dict:
+    """``meetup_summary`` as this person may see it (``policies.meetup_visible_fields``)."""
+    if policies.meetup_visible_fields(user=user, meetup=meetup) is None:
+        return meetup_summary(meetup)
+    return meetup_limited(meetup)
+
+
+def with_place_visibility(meetups, *, user) -> list[Meetup]:
+    """The meetups, each marked ``limited`` when this person may see only the municipality
+    and the day (``policies.meetup_visible_fields``), for pages that show Meetup rows."""
+    found = list(meetups)
+    for meetup in found:
+        meetup.limited = policies.meetup_visible_fields(user=user, meetup=meetup) is not None
+    return found
+
+
+def next_meetups_by_group(group_ids, *, user) -> dict[int, dict]:
     found: dict[int, dict] = {}
-    for meetup in upcoming_meetups().filter(group_id__in=set(group_ids)):
-        found.setdefault(meetup.group_id, meetup_summary(meetup))
+    upcoming = upcoming_meetups().select_related("group__municipality")
+    for meetup in upcoming.filter(group_id__in=set(group_ids)):
+        if meetup.group_id not in found:
+            found[meetup.group_id] = meetup_summary_for(meetup, user=user)
     return found
 
 
@@ -55,7 +89,19 @@ def next_meetup_summary(*, group_id: int) -> dict | None:
     return meetup_summary(meetup) if meetup else None
 
 
+def next_meetup_for(*, group_id: int, user) -> dict | None:
+    """The group's next meetup as this person may see it."""
+    meetup = upcoming_meetups().select_related("group__municipality").filter(group_id=group_id)
+    found = meetup.first()
+    return meetup_summary_for(found, user=user) if found else None
+
+
 def meetup_payload(meetup: Meetup, *, user=None, rsvp: Rsvp | None = None) -> dict:
+    if policies.meetup_visible_fields(user=user, meetup=meetup) is not None:
+        return {
+            **meetup_limited(meetup),
+            "group": {"id": meetup.group_id, "name": meetup.group.name},
+        }
     going = getattr(meetup, "going_count", None)
     if going is None:
         going = meetup.rsvps.filter(status=Rsvp.Status.GOING).count()
@@ -111,7 +157,7 @@ def my_rsvps(*, user, meetup_ids) -> dict[int, Rsvp]:
 
 def meetup_list(*, user, group_id=None, municipality=None, mine=False, limit=50) -> list[dict]:
     """Upcoming meetups of visible groups, near me first (my municipality, then online)."""
-    meetups = with_counts(upcoming_meetups().select_related("group")).filter(
+    meetups = with_counts(upcoming_meetups().select_related("group__municipality")).filter(
         group__is_archived=False
     )
     if group_id is not None:
@@ -197,12 +243,28 @@ def group_rooms(*, group: PeerGroup):
 
 
 def members(*, group: PeerGroup) -> QuerySet[Membership]:
-    """Only for those ``policies.can_see_members`` allows."""
+    """Only for those ``policies.can_see_members`` allows; those outside the band today
+    are no longer members in anything they read."""
     return (
         group.memberships.select_related("user")
         .filter(status=Membership.Status.ACTIVE)
+        .filter(policies.in_band())
         .order_by("user__display_name")
     )
+
+
+def join_request_payload(join_request: JoinRequest) -> dict:
+    """A request as hosts see it, with whether the person may join today (age band first)."""
+    person, group = join_request.user, join_request.group
+    membership = Membership.objects.filter(group=group, user=person).first()
+    return {
+        "id": join_request.pk,
+        "user": {"id": join_request.user_id, "display_name": person.display_name},
+        "message": join_request.message,
+        "created_at": join_request.created_at.isoformat(),
+        "eligible": policies.join_eligible(user=person, group=group, membership=membership),
+        "age_band_ok": policies.age_fits(user=person, group=group),
+    }
 
 
 def needs_overview(*, meetup: Meetup) -> dict:

@@ -217,7 +217,23 @@ class GroupSerializer(serializers.Serializer):
     my_membership = MyMembershipSerializer(allow_null=True)
 
 
-class MeetupSummarySerializer(serializers.Serializer):
+class PlaceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LimitedMeetupFields(serializers.Serializer):
+    """A meetup of a group with members under 18, seen by someone outside it, has only
+    ``id, group, kind, status, day, municipality, url`` and ``limited: true``."""
+
+    day = serializers.DateField(required=False, help_text="Only in a limited meetup.")
+    municipality = PlaceSerializer(
+        required=False, allow_null=True, help_text="Only in a limited meetup."
+    )
+    limited = serializers.BooleanField(required=False, help_text="True in a limited meetup.")
+
+
+class MeetupSummarySerializer(LimitedMeetupFields):
     """A meetup in a line: on room cards, group pages, support articles."""
 
     id = serializers.IntegerField()
@@ -261,6 +277,10 @@ class JoinRequestSerializer(serializers.Serializer):
     user = PersonRefSerializer()
     message = serializers.CharField()
     created_at = serializers.DateTimeField()
+    eligible = serializers.BooleanField(help_text="Whether the person may join today.")
+    age_band_ok = serializers.BooleanField(
+        help_text="Whether the person's age today fits the group's age band."
+    )
 
 
 class DecisionResultSerializer(serializers.Serializer):
@@ -297,7 +317,9 @@ class MyRsvpSerializer(RsvpResultSerializer):
     needs = NeedsSerializer()
 
 
-class MeetupSerializer(serializers.Serializer):
+class MeetupSerializer(LimitedMeetupFields):
+    """Everything, or (``limited``) only where and which day: see ``LimitedMeetupFields``."""
+
     id = serializers.IntegerField()
     group = GroupRefSerializer()
     title = serializers.CharField()

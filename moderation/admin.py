@@ -1,9 +1,16 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from community import policies as community_policies
+from community import services as community_services
+from community.admin import UserAdmin as CommunityUserAdmin
+from community.models import User
 from moderation import screening, selectors
 from moderation.models import AuditEntry, CrisisContact, WordRule
+from moderation.services import ages
 
 
 @admin.register(AuditEntry)
@@ -72,3 +79,63 @@ class CrisisContactAdmin(admin.ModelAdmin):
     search_fields = ["name", "phone"]
     autocomplete_fields = ["municipality"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class UserChangeForm(CommunityUserAdmin.form):
+    birth_year_reason = forms.CharField(
+        label=_("Why the birth year is corrected"),
+        required=False,
+        max_length=1000,
+        help_text=_("Needed when the birth year changes. Goes to the audit log."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or "birth_year" not in self.changed_data:
+            return cleaned
+        if not (cleaned.get("birth_year_reason") or "").strip():
+            self.add_error("birth_year_reason", _("Give a reason: it goes in the audit log."))
+        if cleaned.get("birth_year") is not None:
+            for error in community_services.birth_year_errors(cleaned["birth_year"]):
+                self.add_error("birth_year", error)
+        return cleaned
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(CommunityUserAdmin):
+    """A changed birth year goes through the one correction service: audited, and the
+    memberships its age no longer fits end as they do for a coordinator's correction."""
+
+    form = UserChangeForm
+    fieldsets = [
+        (name, {**options, "fields": [*options["fields"], "birth_year_reason"]})
+        if "birth_year" in options["fields"]
+        else (name, options)
+        for name, options in CommunityUserAdmin.fieldsets
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not community_policies.can_correct_birth_year(
+            user=request.user, member=obj
+        ):
+            fields.append("birth_year")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change or "birth_year" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        corrected = obj.birth_year
+        obj.birth_year = form.initial["birth_year"]  # the service changes it, and logs it
+        super().save_model(request, obj, form, change)
+        ages.user_birth_year_correct(
+            actor=request.user,
+            member_id=obj.pk,
+            birth_year=corrected,
+            reason=form.cleaned_data["birth_year_reason"],
+        )
+        obj.birth_year = corrected

@@ -26,7 +26,7 @@ from community.rest import CONFLICT, INVALID
 from moderation import policies, selectors
 from moderation import serializers as s
 from moderation.models import AuditEntry, CrisisContact, QueueItem, Sanction, WordRule
-from moderation.services import members, messages, reports, rooms, rules
+from moderation.services import ages, members, messages, reports, rooms, rules
 
 FORBIDDEN = OpenApiResponse(description="forbidden: not a moderator (or coordinator) here")
 NOT_FOUND = OpenApiResponse(description="not_found: missing or not yours to moderate")
@@ -123,6 +123,29 @@ class MemberHistoryView(APIView):
             user=request.user, member_id=user_id, statuses=policies.BANNABLE
         )
         return Response(selectors.member_history(user_id=member.pk, viewer=request.user))
+
+
+class BirthYearCorrectionView(APIView):
+    """A coordinator of the member's municipality corrects a birth year (audited)."""
+
+    @extend_schema(
+        request=s.BirthYearCorrectionSerializer,
+        responses={200: s.BirthYearCorrectedSerializer, 400: INVALID, 404: NOT_FOUND},
+    )
+    def post(self, request, user_id: int):
+        data = rest.valid(s.BirthYearCorrectionSerializer, request.data)
+        corrected = ages.user_birth_year_correct(
+            actor=request.user,
+            member_id=user_id,
+            birth_year=data["birth_year"],
+            reason=data["reason"],
+        )
+        body = {
+            "id": corrected.user.pk,
+            "birth_year": corrected.user.birth_year,
+            "ended": corrected.ended,
+        }
+        return Response(body)
 
 
 # --- actions ------------------------------------------------------------------------------

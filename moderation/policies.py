@@ -39,9 +39,11 @@ def can_moderate_group(*, user, group: PeerGroup) -> bool:
 
 
 def _leads_any_group(user) -> bool:
-    return user.memberships.filter(
-        status=Membership.Status.ACTIVE, role__in=group_policies.LEADER_ROLES
-    ).exists()
+    return (
+        group_policies.memberships_in_band(user=user)
+        .filter(role__in=group_policies.LEADER_ROLES)
+        .exists()
+    )
 
 
 def can_see_queue(user) -> bool:
@@ -79,9 +81,11 @@ def moderated_group_ids(user) -> set[int] | None:
         return None
     if not community_policies.is_signed_in(user):
         return set()
-    led = user.memberships.filter(
-        status=Membership.Status.ACTIVE, role__in=group_policies.LEADER_ROLES
-    ).values_list("group_id", flat=True)
+    led = (
+        group_policies.memberships_in_band(user=user)
+        .filter(role__in=group_policies.LEADER_ROLES)
+        .values_list("group_id", flat=True)
+    )
     organisation_id = group_policies.hosting_organisation_id(user)
     hosted = (
         PeerGroup.objects.filter(organisation_id=organisation_id).values_list("pk", flat=True)

@@ -299,6 +299,22 @@ class SanctionSerializer(serializers.Serializer):
     lifted_at = serializers.DateTimeField(allow_null=True)
 
 
+class BirthYearCorrectionSerializer(serializers.Serializer):
+    birth_year = serializers.IntegerField(min_value=1900, max_value=2100)
+    reason = serializers.CharField(
+        max_length=1000, help_text="Why it is corrected: goes to the audit log, staff only."
+    )
+
+
+class BirthYearCorrectedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    birth_year = serializers.IntegerField()
+    ended = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Groups whose age band the corrected age no longer fits: membership ended.",
+    )
+
+
 class MemberHistorySerializer(serializers.Serializer):
     reports = ReportedItemSerializer(many=True, help_text="Their reported messages, newest first.")
     sanctions = SanctionSerializer(many=True)

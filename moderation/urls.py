@@ -34,6 +34,11 @@ urlpatterns = [
         name="moderation-crisis-contact",
     ),
     path(
+        "members/<id:user_id>/birth-year/",
+        api.BirthYearCorrectionView.as_view(),
+        name="member-birth-year",
+    ),
+    path(
         "moderation/members/<id:user_id>/",
         api.MemberHistoryView.as_view(),
         name="moderation-member",

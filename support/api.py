@@ -302,7 +302,9 @@ class ArticleListView(APIView):
     def post(self, request):
         data = rest.valid(s.ArticleWriteSerializer, request.data)
         article = services.article_create(user=request.user, data=_article_fields(data))
-        return Response(selectors.article_payload(article), status=status.HTTP_201_CREATED)
+        return Response(
+            selectors.article_payload(article, user=request.user), status=status.HTTP_201_CREATED
+        )
 
 
 class ArticleDetailView(APIView):
@@ -311,7 +313,7 @@ class ArticleDetailView(APIView):
     @extend_schema(responses={200: s.ArticleSerializer, 404: NOT_FOUND})
     def get(self, request, slug: str):
         article = policies.article_for_user(user=request.user, slug=slug)
-        return Response(selectors.article_payload(article))
+        return Response(selectors.article_payload(article, user=request.user))
 
     @extend_schema(
         request=s.ArticleWriteSerializer(partial=True),
@@ -326,4 +328,4 @@ class ArticleDetailView(APIView):
             changes["meetup_ids"] = tuple(changes.pop("meetups"))
         merged = replace(fields, **changes)
         article = services.article_update(user=request.user, article_id=current.pk, data=merged)
-        return Response(selectors.article_payload(article))
+        return Response(selectors.article_payload(article, user=request.user))

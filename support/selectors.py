@@ -164,7 +164,10 @@ def organisation_offer(*, organisation: Organisation, user) -> dict:
             articles_visible(user=user).filter(organisation=organisation)[:PAGE_LIMIT]
         ),
         "groups": groups,
-        "meetups": list(meetups.select_related("group")[: group_selectors.UPCOMING_LIMIT]),
+        "meetups": group_selectors.with_place_visibility(
+            meetups.select_related("group__municipality")[: group_selectors.UPCOMING_LIMIT],
+            user=user,
+        ),
     }
 
 
@@ -178,7 +181,9 @@ def organisation_detail_payload(*, organisation: Organisation, user, now: dateti
             {"id": group.pk, "name": group.name, "url": f"/grupper/{group.pk}/"}
             for group in offer["groups"]
         ],
-        "meetups": [group_selectors.meetup_summary(meetup) for meetup in offer["meetups"]],
+        "meetups": [
+            group_selectors.meetup_summary_for(meetup, user=user) for meetup in offer["meetups"]
+        ],
     }
 
 
@@ -350,15 +355,15 @@ def article_ref(article: Article) -> dict:
     }
 
 
-def article_payload(article: Article) -> dict:
-    meetups = article.meetups.select_related("group").order_by("starts_at", "pk")
+def article_payload(article: Article, *, user=None) -> dict:
+    meetups = article.meetups.select_related("group__municipality").order_by("starts_at", "pk")
     return {
         **article_ref(article),
         "organisation": {"id": article.organisation_id, "name": article.organisation.name},
         "body_markdown": article.body_markdown,
         "body_html": render_markdown(article.body_markdown),
         "is_published": article.is_published,
-        "meetups": [group_selectors.meetup_summary(meetup) for meetup in meetups],
+        "meetups": [group_selectors.meetup_summary_for(meetup, user=user) for meetup in meetups],
         "created_at": article.created_at.isoformat(),
         "updated_at": article.updated_at.isoformat(),
     }

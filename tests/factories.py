@@ -53,8 +53,8 @@ class PeerGroupFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"grupp-{n}")
     organisation = factory.SubFactory(OrganisationFactory)
     municipality = factory.LazyFunction(municipality)
-    min_age = 16
-    max_age = 25
+    min_age = 13
+    max_age = 30
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

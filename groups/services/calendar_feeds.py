@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from groups import policies
 from groups.models import CalendarFeed, Meetup, Rsvp, new_token
 
 FEED_PAST = timedelta(days=30)  # long enough for calendars to see a recent cancellation
@@ -37,11 +38,15 @@ def calendar_feed_meetups(*, token: str) -> list[Meetup] | None:
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         return None
-    return list(
-        Meetup.objects.filter(
+    going = (
+        Meetup.objects.select_related("group")
+        .filter(
             rsvps__user=feed.user_id,
             rsvps__status=Rsvp.Status.GOING,
             status__in=(Meetup.Status.SCHEDULED, Meetup.Status.CANCELLED),
             starts_at__gte=timezone.now() - FEED_PAST,
-        ).order_by("starts_at", "pk")
+        )
+        .order_by("starts_at", "pk")
     )
+    # The feed says where: a group's band can have moved on since the answer was given.
+    return [m for m in going if policies.meetup_visible_fields(user=feed.user, meetup=m) is None]

@@ -180,7 +180,11 @@ def _create(
 
 
 def _tell_members(*, group: PeerGroup, meetup: Meetup, skip) -> None:
-    members = group.memberships.select_related("user").filter(status=Membership.Status.ACTIVE)
+    members = (
+        group.memberships.select_related("user")
+        .filter(status=Membership.Status.ACTIVE)
+        .filter(policies.in_band())
+    )
     for membership in members.exclude(user=skip):
         community_services.notify(
             user=membership.user,

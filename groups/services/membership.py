@@ -98,7 +98,7 @@ def group_join(*, user, group_id, message: str = "", invitation_token: str | Non
     """Join now (open group or a valid invitation) or ask to join; refusals raise."""
     group = _locked_group(group_id)
     membership = Membership.objects.filter(group=group, user=user).first()
-    if membership is not None and membership.status == Membership.Status.ACTIVE:
+    if policies.is_group_member(user=user, group=group):
         return JoinResult(status="member", group=group)
     refusal = policies.join_refusal(user=user, group=group, membership=membership)
     if refusal:
@@ -145,9 +145,9 @@ def _request(*, group: PeerGroup, user, message: str) -> JoinRequest:
 def _leaders(group: PeerGroup):
     return [
         m.user
-        for m in group.memberships.select_related("user").filter(
-            status=Membership.Status.ACTIVE, role__in=policies.LEADER_ROLES
-        )
+        for m in group.memberships.select_related("user")
+        .filter(status=Membership.Status.ACTIVE, role__in=policies.LEADER_ROLES)
+        .filter(policies.in_band())
     ]
 
 

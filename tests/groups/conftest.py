@@ -35,7 +35,7 @@ def group(coordinator):
 
 @pytest.fixture
 def host(group):
-    user = UserFactory(display_name="Värden Vera", birth_year=1995)
+    user = UserFactory(display_name="Värden Vera", birth_year=timezone.localdate().year - 29)
     MembershipFactory(group=group, user=user, role="host")
     return user
 

@@ -40,7 +40,9 @@ def directory(group, make_meetup):
     """``group`` (Halmstad, 13–30, no themes) and three more; one archived, never listed."""
     young = PeerGroupFactory(themes=["gemenskap"], min_age=13, max_age=17)
     online = PeerGroupFactory(themes=["ekonomi"], municipality=None, min_age=18, max_age=30)
-    gothenburg = PeerGroupFactory(themes=["gemenskap"], municipality=municipality("1480"))
+    gothenburg = PeerGroupFactory(
+        themes=["gemenskap"], municipality=municipality("1480"), min_age=16, max_age=25
+    )
     PeerGroupFactory(themes=["gemenskap"], is_archived=True)
     make_meetup(group=online)
     return {"home": group, "young": young, "online": online, "gothenburg": gothenburg}
@@ -139,7 +141,20 @@ def test_group_page_for_anyone_without_rooms(api, group, host, coordinator, make
         "rooms": [],
     }
     assert [m["id"] for m in body["next_meetups"]] == [m.pk for m in soon[:5]]
+    # a 13–30 group has members under 18: where it meets is for members and staff
     assert body["next_meetups"][0] == {
+        "id": first.pk,
+        "group": group.pk,
+        "kind": "peer_meeting",
+        "status": "scheduled",
+        "day": timezone.localtime(first.starts_at).date().isoformat(),
+        "municipality": {"code": "1380", "name": "Halmstad"},
+        "url": f"/traffar/{first.pk}/",
+        "limited": True,
+    }
+    assert api.get(f"/api/v1/groups/{group.pk}/").json() == body
+    api.force_authenticate(host)
+    assert api.get(f"/api/v1/groups/{group.pk}/").json()["next_meetups"][0] == {
         "id": first.pk,
         "group": group.pk,
         "title": "Fika och prat",
@@ -337,6 +352,8 @@ def test_request_group_asks_the_hosts_who_approve(client_for, group, host, membe
                 "user": {"id": member.pk, "display_name": "Solros"},
                 "message": "Jag tar hand om min mamma.",
                 "created_at": request.created_at.isoformat(),
+                "eligible": True,
+                "age_band_ok": True,
             }
         ],
         "next": None,

@@ -707,7 +707,20 @@ def test_payloads_match_the_shapes_in_the_openapi_schema(group, joined, meetup, 
     assert set(selectors.group_payload(group, user=joined)) == set(s.GroupSerializer().fields)
     assert detail_keys == set(s.GroupDetailSerializer().fields)
     payload = selectors.meetup_payload(meetup, user=joined, rsvp=rsvp)
-    assert set(payload) == set(s.MeetupSerializer().fields)
+    fields = s.MeetupSerializer().fields
+    assert set(payload) == {name for name, field in fields.items() if field.required}
+    limited = selectors.meetup_payload(meetup, user=None)  # a 13–30 group, seen from outside
+    assert set(limited) == {
+        "id",
+        "group",
+        "kind",
+        "status",
+        "day",
+        "municipality",
+        "url",
+        "limited",
+    }
+    assert set(limited) <= set(fields)
     assert set(payload["my_rsvp"]) == set(s.MyRsvpSerializer().fields)
     assert set(payload["venue"]) == set(s.VenueSerializer().fields)
     overview = selectors.needs_overview(meetup=meetup)

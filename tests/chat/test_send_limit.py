@@ -11,9 +11,9 @@ import time
 
 import pytest
 from asgiref.sync import sync_to_async
-from rest_framework.authtoken.models import Token
 
 from chat.models import Message
+from community import services as community_services
 from tests.engines import skip_or_fail
 from tests.ws import _session_cookie, open_socket
 
@@ -307,7 +307,7 @@ def engines():
 async def test_two_processes_share_one_bucket(limited_servers, member, topic_room):
     from tests.chat.test_multiprocess import connect
 
-    token = (await Token.objects.acreate(user=member)).key
+    token = await sync_to_async(community_services.token_create)(user=member)
     sockets = [await connect(server.url, token) for server in limited_servers for _ in range(3)]
 
     async def send_five(n, ws):

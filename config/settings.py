@@ -35,6 +35,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
+    # before django.contrib.auth, so its changepassword (which also ends the account's
+    # tokens, sessions and sockets) is the one manage.py runs
+    "community",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,7 +51,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "channels",
-    "community",
     "chat",
     "groups",
     "moderation",

@@ -2,6 +2,7 @@
 account's tokens, other sessions and sockets; a session socket only from the site's origin."""
 
 import hashlib
+import io
 import re
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
@@ -120,12 +122,26 @@ def change_in_admin(user, changer: Client) -> None:
     assert response.status_code == 302, response.content
 
 
+def change_by_command(user, changer: Client) -> None:
+    """``manage.py changepassword``, as an operator types it (the prompts answered)."""
+    from django.contrib.auth.management.commands import changepassword
+
+    answers = iter([NEW_PASSWORD, NEW_PASSWORD])
+    original = changepassword.Command._get_pass
+    changepassword.Command._get_pass = lambda self, prompt=None: next(answers)
+    try:
+        call_command("changepassword", user.email, stdout=io.StringIO())
+    finally:
+        changepassword.Command._get_pass = original
+
+
 PASSWORD_PATHS = [
     pytest.param(change_by_api, False, id="api-change"),
     pytest.param(reset_by_api, False, id="api-reset-link"),
     pytest.param(change_on_page, True, id="page-change"),
     pytest.param(reset_on_page, False, id="page-reset-link"),
     pytest.param(change_in_admin, False, id="admin-change"),
+    pytest.param(change_by_command, False, id="command-change"),
 ]
 
 

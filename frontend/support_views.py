@@ -104,7 +104,7 @@ def finder(request):
     context = {"form": form, "answer": None, "crisis": None}
     if form.is_bound and form.is_valid():
         answers = form.answers()
-        answer = selectors.finder_answer(answers=answers, now=timezone.now())
+        answer = selectors.finder_answer(answers=answers, user=request.user, now=timezone.now())
         for result in answer["results"]:
             result["kind_label"] = _kind_label(result["kind"])
         context["answer"] = answer

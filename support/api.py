@@ -172,7 +172,9 @@ class FinderView(APIView):
             municipality=query.get("municipality"),
             situation=query.get("situation"),
         )
-        return Response(selectors.finder_answer(answers=answers, now=timezone.now()))
+        return Response(
+            selectors.finder_answer(answers=answers, user=request.user, now=timezone.now())
+        )
 
 
 class FinderSaveView(APIView):

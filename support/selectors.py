@@ -20,6 +20,7 @@ from community.models import (
     TalkRequest,
     Weekday,
 )
+from groups import policies as group_policies
 from groups import selectors as group_selectors
 from groups.models import PeerGroup
 from support import finder, policies, search
@@ -447,8 +448,10 @@ FINDER_MEETUPS = 50
 FINDER_ARTICLES = 100
 
 
-def finder_candidates(*, answers) -> finder.Candidates:
-    """Everything the finder may answer with for this place and age; it ranks them."""
+def finder_candidates(*, answers, user) -> finder.Candidates:
+    """Everything the finder may answer with for this place and age; it ranks them. A
+    meetup of a group with under-18s is offered only to those who may see where it meets
+    (``meetup_visible_fields``): everyone else is led to the group."""
     place = answers.municipality
     entries = _filtered(
         SupportEntry.objects.filter(is_published=True).select_related(
@@ -468,15 +471,20 @@ def finder_candidates(*, answers) -> finder.Candidates:
         .filter(group_id__in=[group.pk for group in groups])
         .select_related("group")[:FINDER_MEETUPS]
     )
+    meetups = [
+        meetup
+        for meetup in meetups
+        if group_policies.meetup_visible_fields(user=user, meetup=meetup) is None
+    ]
     articles = Article.objects.filter(is_published=True).order_by("-pk")[:FINDER_ARTICLES]
     return finder.Candidates(
-        entries=list(entries), groups=groups, meetups=list(meetups), articles=list(articles)
+        entries=list(entries), groups=groups, meetups=meetups, articles=list(articles)
     )
 
 
-def finder_answer(*, answers, now: datetime) -> dict:
+def finder_answer(*, answers, user, now: datetime) -> dict:
     """Ranked results with reasons and next steps, and the crisis lines, always."""
-    results = finder.rank(answers, finder_candidates(answers=answers), now=now)
+    results = finder.rank(answers, finder_candidates(answers=answers, user=user), now=now)
     unit = municipal_unit(municipality=answers.municipality)
     return {
         "results": [result.as_dict() for result in results],

@@ -166,10 +166,38 @@ def test_the_rest_of_the_answer_for_the_sixteen_year_old(api, world):
         api, age=16, cares_for="parent", situation="addiction", municipality="1380", need="talk"
     )
 
+    # the meetup of a group with under-18s is not offered to someone outside it: where and
+    # when it meets is for its members and staff, so the answer leads to the group instead
     assert [(r["kind"], r["title"]) for r in body["results"][3:]] == [
         ("group", "Syskongruppen"),
-        ("meetup", "Fika och prat"),
         ("article", "Att prata om missbruk hemma"),
+    ]
+    article = body["results"][4]
+    assert article["next_step"] == {
+        "label": "Read",
+        "url": f"/kunskap/{world['article'].slug}/",
+    }
+    assert article["why"] == [
+        "Because you chose: someone to talk to",
+        "Because you told about addiction",
+    ]
+
+
+def test_a_member_of_the_youth_group_is_offered_its_meetup(api, world):
+    from groups.models import Membership
+    from tests.factories import UserFactory
+
+    member = UserFactory(display_name="Gruppmedlem", birth_year=timezone.localdate().year - 16)
+    Membership.objects.create(group=world["addiction_group"], user=member)
+    api.force_authenticate(member)
+
+    body = ask(
+        api, age=16, cares_for="parent", situation="addiction", municipality="1380", need="talk"
+    )
+
+    assert [(r["kind"], r["title"]) for r in body["results"][3:5]] == [
+        ("group", "Syskongruppen"),
+        ("meetup", "Fika och prat"),
     ]
     meetup = body["results"][4]
     assert meetup["next_step"] == {
@@ -182,15 +210,6 @@ def test_the_rest_of_the_answer_for_the_sixteen_year_old(api, world):
         "Because you care for a parent",
         "Because you told about addiction",
         "It is soon",
-    ]
-    article = body["results"][5]
-    assert article["next_step"] == {
-        "label": "Read",
-        "url": f"/kunskap/{world['article'].slug}/",
-    }
-    assert article["why"] == [
-        "Because you chose: someone to talk to",
-        "Because you told about addiction",
     ]
 
 

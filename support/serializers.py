@@ -197,6 +197,21 @@ class TalkRequestUpdateSerializer(serializers.Serializer):
         return attrs
 
 
+class TalkProposalCreateSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField(help_text="When; read in Stockholm time if no offset.")
+    message = serializers.CharField(max_length=1000)
+
+
+class TalkProposalDeclineSerializer(serializers.Serializer):
+    message = serializers.CharField(
+        max_length=1000,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Optional: which times would suit better.",
+    )
+
+
 class ArticleQuerySerializer(serializers.Serializer):
     category = CategoryField(required=False)
     before = IdField(min_value=0, required=False, help_text="Cursor: an id.")
@@ -397,6 +412,19 @@ class TalkRequestSerializer(serializers.Serializer):
     handled_by = TalkHandlerSerializer(
         required=False, allow_null=True, help_text="Only for the municipality's staff."
     )
+
+
+class TalkProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    message = serializers.CharField()
+    status = serializers.CharField(help_text="proposed, accepted, declined or withdrawn")
+    reply = serializers.CharField(help_text="The member's words when asking for another time.")
+
+
+class TalkProposalListSerializer(serializers.Serializer):
+    results = TalkProposalSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text="Always null: the latest 20.")
 
 
 class TalkRequestListSerializer(serializers.Serializer):

@@ -233,6 +233,11 @@ class OrganisationForm(forms.Form):
         widget=textarea(2),
         help_text=_("Anything the times below do not say, such as holidays."),
     )
+    on_call_email = forms.EmailField(
+        label=_("On-call e-mail"),
+        required=False,
+        help_text=_("Alerted at once when an urgent crisis item waits. Never shown to members."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -174,8 +174,14 @@ def organisation_offer(*, organisation: Organisation, user) -> dict:
 
 def organisation_detail_payload(*, organisation: Organisation, user, now: datetime) -> dict:
     offer = organisation_offer(organisation=organisation, user=user)
+    own = (
+        {"on_call_email": organisation.on_call_email}
+        if policies.can_edit_organisation(user=user, organisation=organisation)
+        else {}
+    )
     return {
         **organisation_payload(organisation, now=now),
+        **own,
         "entries": [entry_ref(entry) for entry in offer["entries"]],
         "articles": [article_ref(article) for article in offer["articles"]],
         "groups": [

@@ -84,6 +84,12 @@ class OrganisationUpdateSerializer(serializers.Serializer):
     opening_hours = HoursSerializer(
         many=True, required=False, max_length=21, help_text="Replaces every staffed stretch."
     )
+    on_call_email = serializers.EmailField(
+        max_length=254,
+        allow_blank=True,
+        required=False,
+        help_text="Alerted at once when an urgent crisis item waits. Never shown to members.",
+    )
 
 
 class EntryQuerySerializer(serializers.Serializer):
@@ -286,6 +292,9 @@ class GroupLinkSerializer(serializers.Serializer):
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
+    on_call_email = serializers.CharField(
+        required=False, help_text="Only for the organisation's own coordinators."
+    )
     entries = EntryRefSerializer(many=True)
     articles = ArticleRefSerializer(many=True)
     groups = GroupLinkSerializer(many=True)

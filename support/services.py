@@ -57,7 +57,15 @@ def _check_choices(values, allowed, field: str, errors: dict) -> None:
 # --- organisations ------------------------------------------------------------------------
 
 
-ORGANISATION_FIELDS = ("description", "phone", "email", "website", "address", "staffed_hours")
+ORGANISATION_FIELDS = (
+    "description",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "staffed_hours",
+    "on_call_email",
+)
 
 
 @dataclass(frozen=True)

@@ -363,3 +363,32 @@ class TalkHandleForm(forms.Form):
         widget=textarea(2),
         help_text=_("Only staff see this, never the member."),
     )
+
+
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+class TalkProposalForm(forms.Form):
+    """Staff suggest a time (entered in Stockholm time) and write to the member."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Suggested time (Swedish time)"),
+        input_formats=[LOCAL_MINUTE],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+    )
+    message = forms.CharField(
+        label=_("Message to the member"),
+        max_length=1000,
+        widget=textarea(2),
+        help_text=_("The member reads this with the time."),
+    )
+
+
+class TalkAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+    message = forms.CharField(
+        label=_("Which times suit you better? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=textarea(2),
+    )

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from community.models import Notification, TalkProposal, TalkRequest
 from tests.factories import UserFactory
@@ -337,3 +337,113 @@ def test_a_time_that_has_passed_cannot_be_accepted(client_for, proposal, member)
 
     assert (response.status_code, response.json()["code"]) == (409, "conflict")
     assert snapshot(proposal.talk_request) == before
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def test_the_members_page_shows_the_time_in_swedish_with_answers(client, proposal, member, soon):
+    client.force_login(member)
+
+    html = client.get("/prata-med-nagon/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+    with translation.override("sv"):
+        day = formats.date_format(soon.astimezone(ZoneInfo("Europe/Stockholm")), "l j F")
+    assert f"{day}, 14.30</time>" in html
+    assert "Hej! Passar det här?" in html
+    assert f'action="/prata-med-nagon/{proposal.talk_request_id}/tider/{proposal.pk}/"' in html
+    assert "Ring onsdag." not in html  # the internal note stays with staff
+
+
+def test_the_member_accepts_on_the_page(client, proposal, member, coordinator):
+    client.force_login(member)
+
+    response = client.post(
+        f"/prata-med-nagon/{proposal.talk_request_id}/tider/{proposal.pk}/",
+        {f"answer-{proposal.pk}-answer": "accept"},
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/prata-med-nagon/")
+    proposal.refresh_from_db()
+    assert (proposal.status, TalkRequest.objects.get().status) == ("accepted", "booked")
+    assert list(Notification.objects.values_list("user_id", "kind")) == [
+        (coordinator.pk, "talk_answer")
+    ]
+
+
+def test_the_member_asks_for_another_time_on_the_page(client, proposal, member):
+    client.force_login(member)
+
+    client.post(
+        f"/prata-med-nagon/{proposal.talk_request_id}/tider/{proposal.pk}/",
+        {f"answer-{proposal.pk}-answer": "decline", f"answer-{proposal.pk}-message": "Fredag?"},
+    )
+
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.reply) == ("declined", "Fredag?")
+
+
+def test_another_member_cannot_answer_on_the_page(client, proposal, other_member):
+    client.force_login(other_member)
+    before = snapshot(proposal.talk_request)
+
+    response = client.post(
+        f"/prata-med-nagon/{proposal.talk_request_id}/tider/{proposal.pk}/",
+        {f"answer-{proposal.pk}-answer": "accept"},
+    )
+
+    assert response.status_code == 404
+    assert snapshot(proposal.talk_request) == before
+
+
+def test_staff_suggest_a_time_from_the_queue_in_stockholm_time(
+    client, talk_request, coordinator, soon
+):
+    client.force_login(coordinator)
+    local = soon.astimezone(ZoneInfo("Europe/Stockholm"))
+    queue = client.get("/samordning/samtal/").content.decode()
+    assert f'action="/samordning/samtal/{talk_request.pk}/tid/"' in queue
+
+    response = client.post(
+        f"/samordning/samtal/{talk_request.pk}/tid/",
+        {
+            f"propose-{talk_request.pk}-starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+            f"propose-{talk_request.pk}-message": "Jag ringer då.",
+        },
+    )
+
+    assert response.status_code == 302
+    proposal = TalkProposal.objects.get()
+    assert (proposal.starts_at, proposal.message) == (soon, "Jag ringer då.")
+    assert Notification.objects.get().user == talk_request.user
+
+
+def test_a_past_time_from_the_queue_stores_nothing(client, talk_request, coordinator):
+    client.force_login(coordinator)
+    before = snapshot(talk_request)
+
+    client.post(
+        f"/samordning/samtal/{talk_request.pk}/tid/",
+        {
+            f"propose-{talk_request.pk}-starts_at": "2020-01-01T10:00",
+            f"propose-{talk_request.pk}-message": "Hej",
+        },
+    )
+
+    assert snapshot(talk_request) == before
+
+
+def test_the_member_cannot_use_the_staff_form(client, talk_request, member, soon):
+    client.force_login(member)
+    before = snapshot(talk_request)
+
+    response = client.post(
+        f"/samordning/samtal/{talk_request.pk}/tid/",
+        {
+            f"propose-{talk_request.pk}-starts_at": soon.strftime("%Y-%m-%dT%H:%M"),
+            f"propose-{talk_request.pk}-message": "Hej",
+        },
+    )
+
+    assert response.status_code == 404
+    assert snapshot(talk_request) == before

@@ -8,6 +8,7 @@ import pytest
 from django.utils import formats, timezone, translation
 
 from community.models import Notification, TalkProposal, TalkRequest
+from support import services as support_services
 from tests.factories import UserFactory
 from tests.support.factories import TalkRequestFactory
 
@@ -447,3 +448,15 @@ def test_the_member_cannot_use_the_staff_form(client, talk_request, member, soon
 
     assert response.status_code == 404
     assert snapshot(talk_request) == before
+
+
+def test_the_suggested_time_reaches_the_members_home_page(client, talk_request, coordinator, soon):
+    member = talk_request.user
+    support_services.talk_proposal_create(
+        user=coordinator, request_id=talk_request.pk, starts_at=soon, message="Hej"
+    )
+    client.force_login(member)
+
+    html = client.get("/hem/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<a href="/prata-med-nagon/">Staff suggest a time to talk</a>' in html

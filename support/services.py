@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from community import ports
 from community import selectors as community_selectors
 from community import services as community_services
 from community.errors import Conflict, Forbidden, Invalid, NotFound
@@ -463,6 +464,13 @@ def talk_proposal_create(*, user, request_id: int, starts_at, message: str) -> T
     talk_request.handled_by = user
     talk_request.updated_at = timezone.now()
     talk_request.save(update_fields=["status", "handled_by", "updated_at"])
+    payload = selectors.talk_proposal_payload(proposal)
+    ports.audit_record(
+        actor=user,
+        action="talk.propose",
+        target=proposal,
+        details={"talk_request": talk_request.pk, "starts_at": payload["starts_at"]},
+    )
     community_services.notify(
         user=talk_request.user,
         kind="talk_proposal",

@@ -8,6 +8,7 @@ import pytest
 from django.utils import formats, timezone, translation
 
 from community.models import Notification, TalkProposal, TalkRequest
+from moderation.models import AuditEntry
 from support import services as support_services
 from tests.factories import UserFactory
 from tests.support.factories import TalkRequestFactory
@@ -43,6 +44,7 @@ def snapshot(talk_request) -> dict:
         "request": TalkRequest.objects.filter(pk=talk_request.pk).values().get(),
         "proposals": list(TalkProposal.objects.values()),
         "notifications": list(Notification.objects.values()),
+        "audit": list(AuditEntry.objects.values()),
     }
 
 
@@ -90,6 +92,14 @@ def test_staff_of_the_unit_propose_a_time_and_the_member_is_told(
     assert (talk_request.status, talk_request.handled_by) == ("contacted", coordinator)
     notes = list(Notification.objects.values_list("user_id", "kind", "url"))
     assert notes == [(talk_request.user_id, "talk_proposal", "/prata-med-nagon/")]
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.target_type, entry.target_id) == (
+        coordinator,
+        "talk.propose",
+        "talkproposal",
+        str(proposal.pk),
+    )
+    assert entry.details == {"talk_request": talk_request.pk, "starts_at": soon.isoformat()}
 
 
 def test_the_member_is_told_the_time_in_stockholm_in_their_language(

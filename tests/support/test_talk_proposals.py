@@ -470,3 +470,16 @@ def test_the_suggested_time_reaches_the_members_home_page(client, talk_request, 
     html = client.get("/hem/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert '<a href="/prata-med-nagon/">Staff suggest a time to talk</a>' in html
+
+
+def test_a_time_without_an_offset_is_read_in_stockholm(client_for, talk_request, coordinator, soon):
+    local = soon.astimezone(ZoneInfo("Europe/Stockholm")).replace(tzinfo=None)
+
+    response = client_for(coordinator).post(
+        proposals_url(talk_request.pk),
+        {"starts_at": local.isoformat(), "message": "Hej"},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()["starts_at"]) == (201, soon.isoformat())
+    assert TalkProposal.objects.get().starts_at == soon

@@ -64,6 +64,11 @@ class Organisation(models.Model):
     staffed_hours = models.TextField(
         _("staffed hours"), blank=True, help_text=_("When staff answer, as shown to members.")
     )
+    on_call_email = models.EmailField(
+        _("on-call e-mail"),
+        blank=True,
+        help_text=_("Alerted at once when an urgent crisis item waits. Never shown to members."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -492,6 +497,40 @@ class TalkRequest(models.Model):
 
     def __str__(self) -> str:
         return f"talk request {self.pk} ({self.status})"
+
+
+class TalkProposal(models.Model):
+    """A time staff suggest for a talk request, with a message; the member accepts or asks
+    for another. A newer proposal withdraws the ones before it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    talk_request = models.ForeignKey(
+        TalkRequest, on_delete=models.CASCADE, related_name="proposals"
+    )
+    starts_at = models.DateTimeField(_("time"))
+    message = models.TextField(_("message"), max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    reply = models.TextField(_("reply"), max_length=1000, blank=True)
+    proposed_by = models.ForeignKey(
+        "community.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("proposed time")
+        verbose_name_plural = _("proposed times")
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk} ({self.status})"
 
 
 class DemoRecord(models.Model):

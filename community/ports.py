@@ -20,7 +20,7 @@ class Screening:
     after_screening: Callable[..., None]
 
 
-_installed: dict[str, Screening] = {}
+_installed: dict[str, Any] = {}
 
 
 def install_screening(screening: Screening) -> None:
@@ -30,3 +30,13 @@ def install_screening(screening: Screening) -> None:
 def screening() -> Screening:
     """Moderation's screening; it is installed wherever the apps that ask are."""
     return _installed["screening"]
+
+
+def install_audit(record: Callable[..., Any]) -> None:
+    """Moderation's one audit log, for staff actions of the apps below it (talk requests
+    answered): ``record(*, actor, action, target, reason="", details=None)``."""
+    _installed["audit"] = record
+
+
+def audit_record(**line) -> Any:
+    return _installed["audit"](**line)

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from community.models import Municipality, Organisation, User
+from community.models import Municipality, Notification, Organisation, User
 
 
 def municipality_list() -> QuerySet[Municipality]:
@@ -38,3 +38,8 @@ def profile_fields(*, user: User) -> dict:
         "situation_tags": user.situation_tags,
         "preferred_language": user.preferred_language,
     }
+
+
+def notifications_unread(*, user, limit: int = 5) -> list:
+    """The newest notifications a person has not read yet, for their home page."""
+    return list(Notification.objects.filter(user=user, read_at__isnull=True)[:limit])

@@ -233,6 +233,11 @@ class OrganisationForm(forms.Form):
         widget=textarea(2),
         help_text=_("Anything the times below do not say, such as holidays."),
     )
+    on_call_email = forms.EmailField(
+        label=_("On-call e-mail"),
+        required=False,
+        help_text=_("Alerted at once when an urgent crisis item waits. Never shown to members."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -357,4 +362,33 @@ class TalkHandleForm(forms.Form):
         max_length=2000,
         widget=textarea(2),
         help_text=_("Only staff see this, never the member."),
+    )
+
+
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+class TalkProposalForm(forms.Form):
+    """Staff suggest a time (entered in Stockholm time) and write to the member."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Suggested time (Swedish time)"),
+        input_formats=[LOCAL_MINUTE],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+    )
+    message = forms.CharField(
+        label=_("Message to the member"),
+        max_length=1000,
+        widget=textarea(2),
+        help_text=_("The member reads this with the time."),
+    )
+
+
+class TalkAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+    message = forms.CharField(
+        label=_("Which times suit you better? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=textarea(2),
     )

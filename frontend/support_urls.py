@@ -14,7 +14,13 @@ urlpatterns = [
     path("kunskap/", views.article_list, name="articles"),
     path("kunskap/<slug:slug>/", views.article_detail, name="article"),
     path("prata-med-nagon/", views.talk, name="talk"),
+    path(
+        "prata-med-nagon/<id:request_id>/tider/<id:proposal_id>/",
+        views.talk_answer,
+        name="talk_answer",
+    ),
     path("samordning/samtal/", views.talk_queue, name="talk_queue"),
+    path("samordning/samtal/<id:request_id>/tid/", views.talk_propose, name="talk_propose"),
     path("samordning/samtal/<id:request_id>/", views.talk_handle, name="talk_handle"),
     path("samordning/stod/", views.support_manage, name="support_manage"),
     path("samordning/stod/ny/", views.entry_create, name="entry_create"),

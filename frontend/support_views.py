@@ -29,7 +29,9 @@ from frontend.support_forms import (
     FinderForm,
     FinderSaveForm,
     OrganisationForm,
+    TalkAnswerForm,
     TalkHandleForm,
+    TalkProposalForm,
     TalkRequestForm,
 )
 from groups import selectors as group_selectors
@@ -299,6 +301,8 @@ def _talk_context(request, form=None) -> dict:
     context["unit"] = selectors.municipal_unit(municipality=user.municipality)
     context["open_request"] = next((t for t in mine if t.status != "closed"), None)
     context["earlier"] = [t for t in mine if t.status == "closed"][:5]
+    if context["open_request"] is not None:
+        context["proposals"] = _proposals(context["open_request"])
     if context["open_request"] is None and form is None:
         context["form"] = TalkRequestForm()
     return context
@@ -325,6 +329,55 @@ def talk(request):
     return render(request, "frontend/support/talk.html", _talk_context(request, form))
 
 
+def _proposals(talk_request) -> list[dict]:
+    """Staff's suggested times, newest first, with the time as the reader reads it."""
+    return [
+        {
+            "proposal": proposal,
+            "time": selectors.talk_time(proposal.starts_at),
+            "is_open": proposal.status == "proposed",
+            "answer_form": TalkAnswerForm(prefix=f"answer-{proposal.pk}"),
+        }
+        for proposal in selectors.talk_proposals(talk_request=talk_request)
+    ]
+
+
+def _error_text(error: BredvidError) -> str:
+    """A refusal as one line: the first field's message, else the detail."""
+    for errors in (error.fields or {}).values():
+        return str(errors[0])
+    return str(error.detail)
+
+
+@require_POST
+@login_required
+def talk_answer(request, request_id: int, proposal_id: int):
+    """The member takes a suggested time or asks for another."""
+    form = TalkAnswerForm(request.POST, prefix=f"answer-{proposal_id}")
+    if not form.is_valid():
+        messages.error(request, _("Keep the message under 1,000 characters."))
+        return redirect("frontend:talk")
+    answer = form.cleaned_data["answer"]
+    ids = {"user": request.user, "request_id": request_id, "proposal_id": proposal_id}
+    try:
+        if answer == "accept":
+            services.talk_proposal_accept(**ids)
+        else:
+            services.talk_proposal_decline(**ids, message=form.cleaned_data["message"])
+    except NotFound:
+        raise Http404 from None
+    except BredvidError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The time is booked. Staff will get in touch then.")
+            if answer == "accept"
+            else _("Staff are told that you want another time."),
+        )
+    return redirect("frontend:talk")
+
+
 def _queue_or_404(request) -> None:
     if not _handles_talk(request.user):
         raise Http404
@@ -349,6 +402,8 @@ def talk_queue(request):
                 prefix=f"talk-{item.pk}",
                 initial={"status": item.status, "internal_note": item.internal_note},
             ),
+            "propose_form": TalkProposalForm(prefix=f"propose-{item.pk}"),
+            "proposals": _proposals(item)[:3],
         }
         for item in found
     ]
@@ -383,6 +438,28 @@ def talk_handle(request, request_id: int):
             messages.error(request, str(error.detail))
         else:
             messages.success(request, _("The request is updated."))
+    return redirect(reverse("frontend:talk_queue") + f"#talk-{request_id}")
+
+
+@require_POST
+@login_required
+def talk_propose(request, request_id: int):
+    """Staff suggest a time; the member is told and answers on their page."""
+    _queue_or_404(request)
+    form = TalkProposalForm(request.POST, prefix=f"propose-{request_id}")
+    if not form.is_valid():
+        messages.error(request, _("Give a time and a message to the member."))
+    else:
+        try:
+            services.talk_proposal_create(
+                user=request.user, request_id=request_id, **form.cleaned_data
+            )
+        except NotFound:
+            raise Http404 from None
+        except BredvidError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The member is told about the time."))
     return redirect(reverse("frontend:talk_queue") + f"#talk-{request_id}")
 
 

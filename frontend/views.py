@@ -66,6 +66,7 @@ def home(request):
         {
             "cares_for": _labels(user.cares_for, CaresFor.choices),
             "situation_tags": _labels(user.situation_tags, SituationTag.choices),
+            "notifications": selectors.notifications_unread(user=user),
         },
     )
 

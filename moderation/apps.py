@@ -12,7 +12,7 @@ class ModerationConfig(AppConfig):
         from chat import ports
         from community import ports as community_ports
         from moderation import broadcast, selectors
-        from moderation.services import rules
+        from moderation.services import audit, rules
 
         ports.install_moderation(
             ports.Moderation(
@@ -20,6 +20,7 @@ class ModerationConfig(AppConfig):
                 socket_groups=broadcast.socket_groups,
             )
         )
+        community_ports.install_audit(audit.record)
         community_ports.install_screening(
             community_ports.Screening(
                 screen_text=rules.screen_text, after_screening=rules.after_screening

@@ -19,9 +19,15 @@ def socket_groups(user) -> list[str]:
     return [moderators_of_group(group_id) for group_id in sorted(group_ids)]
 
 
-def queue_changed(item: QueueItem) -> None:
-    """Platform moderators see every item; a group's leaders see their group's."""
-    frame = {"type": "moderation.queue", "item": selectors.queue_item_payload(item)}
+def queue_changed(item: QueueItem, *, alert: bool = False) -> None:
+    """Platform moderators see every item; a group's leaders see their group's.
+
+    ``alert`` marks the one frame that should ring the on-call dashboards."""
+    frame = {
+        "type": "moderation.queue",
+        "item": selectors.queue_item_payload(item),
+        "alert": alert,
+    }
     broadcast.to_group(MODERATORS, frame)
     if item.room.group_id:
         broadcast.to_group(moderators_of_group(item.room.group_id), frame)

@@ -68,6 +68,7 @@ class QueueItem(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     rule_note = models.CharField(max_length=200, blank=True)
     auto_hidden = models.BooleanField(default=False)
+    alerted_at = models.DateTimeField(null=True, blank=True)  # on-call staff told, once
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -260,3 +260,21 @@ def someone_on_duty(*, room: Room, at=None) -> bool:
 
     at = at or timezone.now()
     return any(organisation_is_staffed(organisation=o, at=at) for o in room_organisations(room))
+
+
+def on_call_organisations(*, item: QueueItem) -> list[Organisation]:
+    """Whose on-call staff an urgent item alerts: the organisation hosting the room's group
+    (its coordinators moderate it), the carer-support unit of the author's municipality
+    (its coordinators follow its members) and, for topic rooms, which only platform
+    moderators moderate, the platform moderators' organisations."""
+    room = item.room
+    author = item.message.author
+    covering = Q(kind=Organisation.Kind.MUNICIPAL_UNIT, municipality_id=author.municipality_id)
+    if author.municipality_id is None:
+        covering = Q(pk__in=[])
+    if room.group_id is not None:
+        covering |= Q(pk=room.group.organisation_id)
+    else:
+        moderators = User.objects.filter(role=Role.MODERATOR, is_active=True)
+        covering |= Q(pk__in=moderators.values("organisation_id"))
+    return list(Organisation.objects.filter(covering).order_by("pk"))

@@ -271,6 +271,66 @@ class TalkRequestDetailView(APIView):
         return Response(_talk(talk_request, user=request.user))
 
 
+class TalkProposalListView(APIView):
+    """Times staff suggest for a request; the member and the municipality's staff read them."""
+
+    @extend_schema(
+        operation_id="v1_talk_request_proposals_list",
+        responses={200: s.TalkProposalListSerializer, 401: NOT_SIGNED_IN, 404: NOT_FOUND},
+    )
+    def get(self, request, request_id: int):
+        talk_request = policies.talk_request_for_user(user=request.user, request_id=request_id)
+        found = selectors.talk_proposals(talk_request=talk_request)
+        return Response(
+            {"results": [selectors.talk_proposal_payload(p) for p in found], "next": None}
+        )
+
+    @extend_schema(
+        request=s.TalkProposalCreateSerializer,
+        responses={
+            201: s.TalkProposalSerializer,
+            400: INVALID,
+            401: NOT_SIGNED_IN,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, request_id: int):
+        data = rest.valid(s.TalkProposalCreateSerializer, request.data)
+        proposal = services.talk_proposal_create(user=request.user, request_id=request_id, **data)
+        return Response(selectors.talk_proposal_payload(proposal), status=status.HTTP_201_CREATED)
+
+
+ANSWER_RESPONSES = {
+    200: s.TalkProposalSerializer,
+    400: INVALID,
+    401: NOT_SIGNED_IN,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
+
+
+class TalkProposalAcceptView(APIView):
+    @extend_schema(request=None, responses=ANSWER_RESPONSES)
+    def post(self, request, request_id: int, proposal_id: int):
+        proposal = services.talk_proposal_accept(
+            user=request.user, request_id=request_id, proposal_id=proposal_id
+        )
+        return Response(selectors.talk_proposal_payload(proposal))
+
+
+class TalkProposalDeclineView(APIView):
+    @extend_schema(request=s.TalkProposalDeclineSerializer, responses=ANSWER_RESPONSES)
+    def post(self, request, request_id: int, proposal_id: int):
+        data = rest.valid(s.TalkProposalDeclineSerializer, request.data)
+        proposal = services.talk_proposal_decline(
+            user=request.user, request_id=request_id, proposal_id=proposal_id, **data
+        )
+        return Response(selectors.talk_proposal_payload(proposal))
+
+
 # --- knowledge articles -------------------------------------------------------------------
 
 

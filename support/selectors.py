@@ -2,7 +2,7 @@
 talk requests, and what the finder chooses from. Payload builders serve API and pages."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from community.models import (
     Organisation,
     StaffedHours,
     SupportEntry,
+    TalkProposal,
     TalkRequest,
     Weekday,
 )
@@ -174,8 +175,14 @@ def organisation_offer(*, organisation: Organisation, user) -> dict:
 
 def organisation_detail_payload(*, organisation: Organisation, user, now: datetime) -> dict:
     offer = organisation_offer(organisation=organisation, user=user)
+    own = (
+        {"on_call_email": organisation.on_call_email}
+        if policies.can_edit_organisation(user=user, organisation=organisation)
+        else {}
+    )
     return {
         **organisation_payload(organisation, now=now),
+        **own,
         "entries": [entry_ref(entry) for entry in offer["entries"]],
         "articles": [article_ref(article) for article in offer["articles"]],
         "groups": [
@@ -438,6 +445,27 @@ def talk_request_staff_payload(talk_request: TalkRequest) -> dict:
         },
         "internal_note": talk_request.internal_note,
         "handled_by": {"id": handler.pk, "display_name": handler.display_name} if handler else None,
+    }
+
+
+def talk_time(value) -> str:
+    """A proposed time in Stockholm, in the active language: "tisdag 3 december, 14.30"."""
+    local = value.astimezone(stockholm())
+    return f"{formats.date_format(local, 'l j F')}, {_clock(local)}"
+
+
+def talk_proposals(*, talk_request: TalkRequest) -> list[TalkProposal]:
+    return list(talk_request.proposals.order_by("-pk")[:20])
+
+
+def talk_proposal_payload(proposal: TalkProposal) -> dict:
+    """The same for the member and staff: the time, the message, the member's answer."""
+    return {
+        "id": proposal.pk,
+        "starts_at": proposal.starts_at.astimezone(UTC).isoformat(),
+        "message": proposal.message,
+        "status": proposal.status,
+        "reply": proposal.reply,
     }
 
 

@@ -84,6 +84,12 @@ class OrganisationUpdateSerializer(serializers.Serializer):
     opening_hours = HoursSerializer(
         many=True, required=False, max_length=21, help_text="Replaces every staffed stretch."
     )
+    on_call_email = serializers.EmailField(
+        max_length=254,
+        allow_blank=True,
+        required=False,
+        help_text="Alerted at once when an urgent crisis item waits. Never shown to members.",
+    )
 
 
 class EntryQuerySerializer(serializers.Serializer):
@@ -197,6 +203,21 @@ class TalkRequestUpdateSerializer(serializers.Serializer):
         return attrs
 
 
+class TalkProposalCreateSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField(help_text="When; read in Stockholm time if no offset.")
+    message = serializers.CharField(max_length=1000)
+
+
+class TalkProposalDeclineSerializer(serializers.Serializer):
+    message = serializers.CharField(
+        max_length=1000,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Optional: which times would suit better.",
+    )
+
+
 class ArticleQuerySerializer(serializers.Serializer):
     category = CategoryField(required=False)
     before = IdField(min_value=0, required=False, help_text="Cursor: an id.")
@@ -271,6 +292,9 @@ class GroupLinkSerializer(serializers.Serializer):
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
+    on_call_email = serializers.CharField(
+        required=False, help_text="Only for the organisation's own coordinators."
+    )
     entries = EntryRefSerializer(many=True)
     articles = ArticleRefSerializer(many=True)
     groups = GroupLinkSerializer(many=True)
@@ -397,6 +421,19 @@ class TalkRequestSerializer(serializers.Serializer):
     handled_by = TalkHandlerSerializer(
         required=False, allow_null=True, help_text="Only for the municipality's staff."
     )
+
+
+class TalkProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    message = serializers.CharField()
+    status = serializers.CharField(help_text="proposed, accepted, declined or withdrawn")
+    reply = serializers.CharField(help_text="The member's words when asking for another time.")
+
+
+class TalkProposalListSerializer(serializers.Serializer):
+    results = TalkProposalSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text="Always null: the latest 20.")
 
 
 class TalkRequestListSerializer(serializers.Serializer):

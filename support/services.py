@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from community import ports
 from community import selectors as community_selectors
 from community import services as community_services
 from community.errors import Conflict, Forbidden, Invalid, NotFound
@@ -25,6 +26,7 @@ from community.models import (
     SituationTag,
     StaffedHours,
     SupportEntry,
+    TalkProposal,
     TalkRequest,
     Theme,
     User,
@@ -56,7 +58,15 @@ def _check_choices(values, allowed, field: str, errors: dict) -> None:
 # --- organisations ------------------------------------------------------------------------
 
 
-ORGANISATION_FIELDS = ("description", "phone", "email", "website", "address", "staffed_hours")
+ORGANISATION_FIELDS = (
+    "description",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "staffed_hours",
+    "on_call_email",
+)
 
 
 @dataclass(frozen=True)
@@ -405,6 +415,125 @@ def talk_request_update(
             url="/prata-med-nagon/",
         )
     return talk_request
+
+
+TALK_URL = "/prata-med-nagon/"
+
+
+def _proposal_for_update(*, talk_request: TalkRequest, proposal_id) -> TalkProposal:
+    """The request's own proposal, locked; one not-found answer for any other id."""
+    proposal = (
+        TalkProposal.objects.select_for_update()
+        .filter(pk=proposal_id, talk_request=talk_request)
+        .first()
+    )
+    if proposal is None:
+        raise NotFound()
+    return proposal
+
+
+def _open_request_for_update(talk_request: TalkRequest) -> TalkRequest:
+    locked = TalkRequest.objects.select_for_update().select_related("user").get(pk=talk_request.pk)
+    if locked.status == TalkRequest.Status.CLOSED:
+        raise Conflict(_("The request is closed."))
+    return locked
+
+
+@transaction.atomic
+def talk_proposal_create(*, user, request_id: int, starts_at, message: str) -> TalkProposal:
+    """Staff who handle the request suggest a time; it withdraws any earlier suggestion,
+    and the member hears of it."""
+    talk_request = policies.talk_request_for_user(user=user, request_id=request_id)
+    if not policies.can_handle_talk_request(user=user, talk_request=talk_request):
+        raise Forbidden()
+    errors = {}
+    if starts_at <= timezone.now():
+        errors["starts_at"] = [_("Choose a time that has not passed.")]
+    if not message.strip():
+        errors["message"] = [_("Write a message to the member.")]
+    if errors:
+        raise Invalid(fields=errors)
+    talk_request = _open_request_for_update(talk_request)
+    talk_request.proposals.filter(
+        status__in=(TalkProposal.Status.PROPOSED, TalkProposal.Status.ACCEPTED)
+    ).update(status=TalkProposal.Status.WITHDRAWN)
+    proposal = TalkProposal.objects.create(
+        talk_request=talk_request, starts_at=starts_at, message=message.strip(), proposed_by=user
+    )
+    talk_request.status = TalkRequest.Status.CONTACTED
+    talk_request.handled_by = user
+    talk_request.updated_at = timezone.now()
+    talk_request.save(update_fields=["status", "handled_by", "updated_at"])
+    payload = selectors.talk_proposal_payload(proposal)
+    ports.audit_record(
+        actor=user,
+        action="talk.propose",
+        target=proposal,
+        details={"talk_request": talk_request.pk, "starts_at": payload["starts_at"]},
+    )
+    community_services.notify(
+        user=talk_request.user,
+        kind="talk_proposal",
+        title=lambda: _("Staff suggest a time to talk"),
+        body=lambda: (
+            _("%(time)s. Open your request to answer.")
+            % {"time": selectors.talk_time(proposal.starts_at)}
+        ),
+        url=TALK_URL,
+    )
+    return proposal
+
+
+def _answer(*, user, request_id: int, proposal_id) -> tuple[TalkRequest, TalkProposal]:
+    """The member's own open proposal, locked, with its request; staff may not answer."""
+    talk_request = policies.talk_request_for_user(user=user, request_id=request_id)
+    if not policies.is_talk_request_owner(user=user, talk_request=talk_request):
+        raise Forbidden()
+    talk_request = _open_request_for_update(talk_request)
+    proposal = _proposal_for_update(talk_request=talk_request, proposal_id=proposal_id)
+    if proposal.status != TalkProposal.Status.PROPOSED:
+        raise Conflict(_("This time is no longer open. Look at the latest suggestion."))
+    return talk_request, proposal
+
+
+def _tell_staff(*, proposal: TalkProposal, title) -> None:
+    if proposal.proposed_by is not None and proposal.proposed_by.is_active:
+        community_services.notify(
+            user=proposal.proposed_by,
+            kind="talk_answer",
+            title=title,
+            url=f"/samordning/samtal/#talk-{proposal.talk_request_id}",
+        )
+
+
+@transaction.atomic
+def talk_proposal_accept(*, user, request_id: int, proposal_id) -> TalkProposal:
+    """The member takes the suggested time: the conversation is booked."""
+    talk_request, proposal = _answer(user=user, request_id=request_id, proposal_id=proposal_id)
+    if proposal.starts_at <= timezone.now():
+        raise Conflict(_("This time has passed. Ask for another time."))
+    proposal.status = TalkProposal.Status.ACCEPTED
+    proposal.answered_at = timezone.now()
+    proposal.save(update_fields=["status", "answered_at"])
+    talk_request.status = TalkRequest.Status.BOOKED
+    talk_request.updated_at = proposal.answered_at
+    talk_request.save(update_fields=["status", "updated_at"])
+    _tell_staff(proposal=proposal, title=lambda: _("A member accepted the time you suggested"))
+    return proposal
+
+
+@transaction.atomic
+def talk_proposal_decline(*, user, request_id: int, proposal_id, message: str = "") -> TalkProposal:
+    """The member asks for another time, perhaps saying which suits them."""
+    talk_request, proposal = _answer(user=user, request_id=request_id, proposal_id=proposal_id)
+    proposal.status = TalkProposal.Status.DECLINED
+    proposal.reply = message.strip()
+    proposal.answered_at = timezone.now()
+    proposal.save(update_fields=["status", "reply", "answered_at"])
+    talk_request.updated_at = proposal.answered_at
+    talk_request.save(update_fields=["updated_at"])
+    _tell_staff(proposal=proposal, title=lambda: _("A member asks for another time"))
+    return proposal
 
 
 # --- the finder ---------------------------------------------------------------------------

@@ -23,6 +23,21 @@ urlpatterns = [
         api.TalkRequestDetailView.as_view(),
         name="talk-request-detail",
     ),
+    path(
+        "talk-requests/<id:request_id>/proposals/",
+        api.TalkProposalListView.as_view(),
+        name="talk-request-proposals",
+    ),
+    path(
+        "talk-requests/<id:request_id>/proposals/<id:proposal_id>/accept/",
+        api.TalkProposalAcceptView.as_view(),
+        name="talk-proposal-accept",
+    ),
+    path(
+        "talk-requests/<id:request_id>/proposals/<id:proposal_id>/decline/",
+        api.TalkProposalDeclineView.as_view(),
+        name="talk-proposal-decline",
+    ),
     path("articles/", api.ArticleListView.as_view(), name="articles"),
     path("articles/<slug:slug>/", api.ArticleDetailView.as_view(), name="article-detail"),
 ]

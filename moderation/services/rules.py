@@ -12,7 +12,7 @@ from moderation import broadcast as moderation_broadcast
 from moderation import policies, screening, selectors
 from moderation.models import CrisisContact, QueueItem, WordRule
 from moderation.screening import Verdict
-from moderation.services import audit
+from moderation.services import alerts, audit
 from moderation.services.reports import queue_item_upsert
 
 CRISIS_TITLES = {
@@ -60,7 +60,7 @@ def after_screening(*, message: Message, verdict: Verdict, author) -> None:
             rule_note=verdict.reason[:200],
             priority=QueueItem.Priority.URGENT if verdict.crisis else QueueItem.Priority.NORMAL,
         )
-        moderation_broadcast.queue_changed(item)
+        moderation_broadcast.queue_changed(item, alert=alerts.queue_item_alert(item=item))
     audit.record(
         actor=None,
         action=f"rule.{verdict.action or 'match'}",

@@ -324,3 +324,60 @@ def test_the_edit_page_is_not_there_for_others(client, office_hours, goteborg_co
     for user in [goteborg_coordinator, member]:
         client.force_login(user)
         assert client.get(f"/organisationer/{office_hours.slug}/andra/").status_code == 404
+
+
+# --- the on-call address ------------------------------------------------------------------
+
+
+def test_a_coordinator_sets_the_on_call_address_only_they_read_it(
+    client_for, api, coordinator, member, office_hours
+):
+    response = client_for(coordinator).patch(
+        detail(office_hours), {"on_call_email": "jour@halmstad.se"}, format="json"
+    )
+
+    assert (response.status_code, response.json()["on_call_email"]) == (200, "jour@halmstad.se")
+    office_hours.refresh_from_db()
+    assert office_hours.on_call_email == "jour@halmstad.se"
+    assert "on_call_email" not in api.get(detail(office_hours)).json()
+    assert "on_call_email" not in client_for(member).get(detail(office_hours)).json()
+    listed = api.get(LIST).json()["results"]
+    assert all("on_call_email" not in o for o in listed)
+
+
+@pytest.mark.parametrize("who", ["member", "goteborg_coordinator", "association_coordinator"])
+def test_others_cannot_set_the_on_call_address(request, client_for, office_hours, who):
+    before = snapshot(office_hours)
+
+    response = client_for(request.getfixturevalue(who)).patch(
+        detail(office_hours), {"on_call_email": "x@example.se"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert snapshot(office_hours) == before
+
+
+def test_a_bad_on_call_address_is_refused(client_for, coordinator, office_hours):
+    before = snapshot(office_hours)
+
+    response = client_for(coordinator).patch(
+        detail(office_hours), {"on_call_email": "inte en adress"}, format="json"
+    )
+
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["on_call_email"])
+    assert snapshot(office_hours) == before
+
+
+def test_the_on_call_address_is_set_on_the_edit_page(client, coordinator, office_hours):
+    client.force_login(coordinator)
+    form = {"description": "", "phone": "", "email": "", "website": "", "address": ""}
+
+    client.post(
+        f"/organisationer/{office_hours.slug}/andra/",
+        {**form, "staffed_hours": "", "on_call_email": "jour@halmstad.se"},
+    )
+
+    office_hours.refresh_from_db()
+    assert office_hours.on_call_email == "jour@halmstad.se"
+    page = client.get(f"/organisationer/{office_hours.slug}/andra/").content.decode()
+    assert 'value="jour@halmstad.se"' in page

@@ -5,6 +5,7 @@ import yaml
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
+from community.models import TalkProposal
 from support import selectors
 from support import serializers as s
 from tests.support.factories import ArticleFactory, SupportEntryFactory, TalkRequestFactory
@@ -16,7 +17,7 @@ def keys(serializer_class) -> set[str]:
     return set(serializer_class().fields)
 
 
-def test_payloads_match_their_serializers(unit, member):
+def test_payloads_match_their_serializers(unit, member, coordinator):
     entry = SupportEntryFactory(organisation=unit)
     article = ArticleFactory(organisation=unit)
     talk_request = TalkRequestFactory(user=member)
@@ -28,6 +29,9 @@ def test_payloads_match_their_serializers(unit, member):
     assert set(selectors.organisation_payload(unit, now=now)) == keys(s.OrganisationSerializer)
     assert set(
         selectors.organisation_detail_payload(organisation=unit, user=member, now=now)
+    ) == keys(s.OrganisationDetailSerializer) - {"on_call_email"}
+    assert set(
+        selectors.organisation_detail_payload(organisation=unit, user=coordinator, now=now)
     ) == keys(s.OrganisationDetailSerializer)
     assert set(selectors.talk_request_staff_payload(talk_request)) == keys(s.TalkRequestSerializer)
     assert set(selectors.talk_request_payload(talk_request)) == keys(s.TalkRequestSerializer) - {
@@ -35,6 +39,10 @@ def test_payloads_match_their_serializers(unit, member):
         "internal_note",
         "handled_by",
     }
+    proposal = TalkProposal.objects.create(
+        talk_request=talk_request, starts_at=now, message="Hej", proposed_by=coordinator
+    )
+    assert set(selectors.talk_proposal_payload(proposal)) == keys(s.TalkProposalSerializer)
     assert set(selectors.crisis_line_payload(entry)) == keys(s.CrisisLineSerializer)
 
 

@@ -19,6 +19,36 @@ function el(tag, className, text) {
   return node;
 }
 
+/**
+ * A short two-tone beep made with WebAudio (no sound file). Browsers may keep audio off until
+ * the page has been clicked once; the banner is the cue that always shows.
+ * Answers whether the sound could start.
+ */
+function beep() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return false;
+  try {
+    const audio = new Context();
+    const gain = audio.createGain();
+    gain.connect(audio.destination);
+    const start = audio.currentTime;
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(0.25, start + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.7);
+    [880, 660].forEach((frequency, index) => {
+      const tone = audio.createOscillator();
+      tone.frequency.value = frequency;
+      tone.connect(gain);
+      tone.start(start + index * 0.35);
+      tone.stop(start + index * 0.35 + 0.3);
+    });
+    setTimeout(() => audio.close(), 1000);
+    return audio.state === "running";
+  } catch {
+    return false;
+  }
+}
+
 /** "för 3 minuter sedan": the age of an item, in the page's language. */
 function ageFormatter(language, justNow) {
   const relative = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
@@ -54,6 +84,7 @@ class ModerationQueue {
       empty: document.getElementById("mod-queue-empty"),
       live: document.getElementById("mod-live"),
       announcer: document.getElementById("mod-announcer"),
+      alert: document.getElementById("mod-alert"),
     };
     this.opened = false; // a connection was up before: the next one refetches the list
     this.socket = new ChatSocket(socketUrl(data.wsPath), {
@@ -95,7 +126,26 @@ class ModerationQueue {
   }
 
   onFrame(frame) {
-    if (frame.type === "moderation.queue" && frame.item) this.upsert(frame.item, { live: true });
+    if (frame.type !== "moderation.queue" || !frame.item) return;
+    this.upsert(frame.item, { live: true });
+    if (frame.alert) this.alert(frame.item);
+  }
+
+  /** An urgent crisis item just arrived: a banner that stays until it is hidden, and a beep. */
+  alert(item) {
+    const box = this.$.alert;
+    const link = el("a", "mod-alert__link", this.strings.urgentOpen);
+    link.href = this.urls.item.replace(/\/0\/$/, `/${item.id}/`);
+    const close = el("button", "button button--secondary mod-alert__close", this.strings.urgentClose);
+    close.type = "button";
+    close.addEventListener("click", () => {
+      box.hidden = true;
+      box.replaceChildren();
+    });
+    box.replaceChildren(el("p", "mod-alert__text", this.strings.urgent), link, close);
+    box.hidden = false;
+    box.dataset.item = item.id;
+    box.dataset.sound = beep() ? "played" : "blocked";
   }
 
   matches(item) {

@@ -105,8 +105,9 @@ def crisis_card_record(*, author, room: Room, categories) -> tuple[CrisisCard, b
     if created:
         return card, False
     current = now - card.updated_at < room_state.CRISIS_CARD_TIME
-    if current:
-        card.categories += [c for c in categories if c not in card.categories]
+    if current:  # the writer's own crisis leads the card: it says the most urgent thing
+        merged = {*card.categories, *categories}
+        card.categories = [c for c in WordRule.Category.values if c in merged]
     else:
         card.categories, card.shown_at = list(categories), now
     card.updated_at = now

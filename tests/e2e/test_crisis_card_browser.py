@@ -55,9 +55,7 @@ def test_two_crisis_messages_make_one_card_that_closes_and_comes_back_after_a_re
     write(page, "jag vill inte leva längre")
 
     # then: one card, updated to the writer's own crisis, nothing stacked in the list
-    expect(card.locator("h2")).to_have_text(
-        re.compile(r"^(Du är inte ensam|You are not alone)")
-    )
+    expect(card.locator("h2")).to_have_text(re.compile(r"^(Du är inte ensam|You are not alone)"))
     expect(page.locator(".chat-notice--crisis, #chat-messages .chat-notice")).to_have_count(0)
     expect(page.locator("#chat-crisis h2")).to_have_count(1)
     assert CrisisCard.objects.get().categories == ["crisis_self", "crisis_other"]

@@ -5,7 +5,9 @@ New texts are matched in Swedish or English, so these tests hold both before and
 Swedish catalogue gets the new entries.
 """
 
+import json
 import re
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -131,3 +133,50 @@ def test_the_composer_opens_again_when_the_mute_ends(new_phone, member, topic_ro
 
     expect(page.locator("#chat-input")).to_be_enabled(timeout=8000)
     expect(page.locator("#chat-mute")).to_be_hidden()
+
+
+def test_a_mute_closes_the_open_room_at_once(
+    new_phone, member, moderator, topic_room, password, live_server_url
+):
+    page = new_phone()
+    log_in(page, member, password)
+    open_room(page, topic_room)
+    expect(page.locator("#chat-input")).to_be_enabled()
+
+    # when: a moderator mutes them over the API of the live server
+    token = call(
+        live_server_url, "/api/v1/auth/token/", {"email": moderator.email, "password": password}
+    )
+    call(
+        live_server_url,
+        "/api/v1/moderation/actions/",
+        {
+            "action": "mute",
+            "reason": "internt",
+            "member": member.pk,
+            "room": topic_room.pk,
+            "minutes": 30,
+        },
+        token=token["token"],
+    )
+
+    # then
+    until = room_state.until_text(Sanction.objects.get(user=member).ends_at)
+    expect(page.locator("#chat-mute")).to_have_text(
+        re.compile(rf"^(Du kan inte skriva här till|You cannot write here until) {until}\.$")
+    )
+    expect(page.locator("#chat-input")).to_be_disabled()
+    expect(page.locator("#chat-send")).to_be_disabled()
+    expect(page.locator("body")).not_to_contain_text("internt")
+    assert_accessible(page)
+
+
+def call(base: str, path: str, body: dict, token: str | None = None) -> dict:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    url = base + path  # the live test server, over http
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())

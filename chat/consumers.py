@@ -32,7 +32,8 @@ class Subscription:
 @in_database
 def _room_and_viewer(user, room_id: int):
     room = policies.room_for_user(user=user, room_id=room_id)
-    return room, selectors.viewer_for(user=user, room=room)
+    mine = ports.moderation().room_states(user=user, rooms=[room])[room.pk]
+    return room, selectors.viewer_for(user=user, room=room), mine
 
 
 @in_database
@@ -117,7 +118,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data='{"type":"pong"}')
 
     async def on_subscribe(self, frame):
-        room, viewer = await _room_and_viewer(self.user, frame.room)
+        room, viewer, mine = await _room_and_viewer(self.user, frame.room)
         # Join the room's group before reading the backlog: a message committed in between
         # then arrives live as well, and the seq check below drops the copy.
         if room.pk not in self.rooms:
@@ -135,6 +136,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             "last_seq": max(room.last_seq, delivered),
             "backlog": backlog,
             "has_more": has_more,
+            # a reconnect brings the reader's own mute fresh (it may have ended meanwhile)
+            "muted": mine["muted"],
+            "muted_until": mine["muted_until"],
         }
         await self.send(text_data=broadcast.dumps(reply))
         await self._present(room.pk, announce=True)

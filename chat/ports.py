@@ -15,6 +15,9 @@ from typing import Any
 class Moderation:
     active_mute: Callable[..., Any]  # (*, user, room) -> the mute in force there, or None
     socket_groups: Callable[[Any], list[str]]  # the live queues a person's sockets follow
+    # (*, user, rooms) -> {room id: {"muted", "muted_until", "crisis_card"}}: what only
+    # this person is shown in each room
+    room_states: Callable[..., dict]
 
 
 _installed: dict[str, Moderation] = {}

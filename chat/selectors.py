@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from chat import policies
+from chat import policies, ports
 from chat.models import EMOJI, Message, MutedMember, Reaction, ReadState, Room
 from community import policies as community_policies
 from groups import policies as group_policies
@@ -184,10 +184,15 @@ def room_list_for_user(*, user) -> list[dict]:
     meetups = group_selectors.next_meetups_by_group(
         (r.group_id for r in rooms if r.group_id), user=user
     )
+    states = ports.moderation().room_states(user=user, rooms=rooms)
     return [
         {
             **room_payload(
-                room, user=user, unread=room.unread, next_meetup=meetups.get(room.group_id)
+                room,
+                user=user,
+                unread=room.unread,
+                next_meetup=meetups.get(room.group_id),
+                state=states[room.pk],
             ),
             "last_message": last,
         }
@@ -213,7 +218,12 @@ def _last_messages(rooms: list[Room], *, user, muted) -> list[dict | None]:
     return [payloads.get(ids.get(room.pk)) for room in rooms]
 
 
-def room_payload(room: Room, *, user, unread: int, next_meetup: dict | None = None) -> dict:
+def room_payload(
+    room: Room, *, user, unread: int, next_meetup: dict | None = None, state: dict | None = None
+) -> dict:
+    """``state`` is what only this viewer is shown there (their mute, their crisis card)."""
+    if state is None:
+        state = ports.moderation().room_states(user=user, rooms=[room])[room.pk]
     return {
         "id": room.pk,
         "slug": room.slug,
@@ -226,6 +236,7 @@ def room_payload(room: Room, *, user, unread: int, next_meetup: dict | None = No
         "is_locked": room.is_locked,
         "slow_mode_seconds": room.slow_mode_seconds,
         "next_meetup": next_meetup,
+        **state,
     }
 
 

@@ -44,6 +44,11 @@ class MessageSerializer(serializers.Serializer):
     )
 
 
+class CrisisCardStateSerializer(serializers.Serializer):
+    categories = serializers.ListField(child=serializers.CharField())
+    until = serializers.DateTimeField(help_text="Until when the card stays offered here.")
+
+
 class RoomSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
@@ -56,6 +61,16 @@ class RoomSerializer(serializers.Serializer):
     is_locked = serializers.BooleanField()
     slow_mode_seconds = serializers.IntegerField()
     next_meetup = MeetupSummarySerializer(allow_null=True)
+    muted = serializers.BooleanField(
+        help_text="The viewer is muted here (in the room or its group): they read, not write."
+    )
+    muted_until = serializers.DateTimeField(
+        allow_null=True, help_text="When the viewer's mute here ends; null if not muted."
+    )
+    crisis_card = CrisisCardStateSerializer(
+        allow_null=True,
+        help_text="The viewer was shown a crisis card here lately: support stays offered.",
+    )
     last_message = MessageSerializer(allow_null=True)
 
 

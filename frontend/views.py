@@ -22,6 +22,7 @@ from frontend.moderation_forms import REPORT_REASONS
 from frontend.moderation_views import contacts_with_tel
 from groups import selectors as group_selectors
 from moderation import policies as moderation_policies
+from moderation import room_state
 from moderation import selectors as moderation_selectors
 
 
@@ -131,6 +132,8 @@ def room(request, room_id: int):
         raise Http404 from None
     on_duty = moderation_selectors.someone_on_duty(room=chat_room)
     pinned = chat_room.pinned_message
+    mine = room_state.room_states(user=request.user, rooms=[chat_room])[chat_room.pk]
+    muted_until = mine["muted_until"]
     context = {
         "room": chat_room,
         "can_post": chat_policies.can_post(user=request.user, room=chat_room),
@@ -142,5 +145,11 @@ def room(request, room_id: int):
         "pinned": pinned if pinned and pinned.state == Message.State.VISIBLE else None,
         "next_meetup": _room_meetup(user=request.user, group_id=chat_room.group_id),
         "on_call": None if on_duty else contacts_with_tel(moderation_selectors.on_call_contacts()),
+        "crisis_card": room_state.crisis_card_for(user=request.user, room=chat_room),
+        "muted": mine["muted"],
+        "muted_until": muted_until,
+        "muted_until_text": room_state.until_text(parse_datetime(muted_until))
+        if muted_until
+        else "",
     }
     return render(request, "frontend/chat/room.html", context)

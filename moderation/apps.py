@@ -11,13 +11,14 @@ class ModerationConfig(AppConfig):
         # live queues and its one screening pipeline through what is installed here
         from chat import ports
         from community import ports as community_ports
-        from moderation import broadcast, selectors
+        from moderation import broadcast, room_state, selectors
         from moderation.services import audit, rules
 
         ports.install_moderation(
             ports.Moderation(
                 active_mute=selectors.active_mute,
                 socket_groups=broadcast.socket_groups,
+                room_states=room_state.room_states,
             )
         )
         community_ports.install_audit(audit.record)

@@ -43,3 +43,8 @@ def notice(user_id: int, *, kind: str, title: str, body: str, contacts=()) -> No
         "contacts": list(contacts),
     }
     broadcast.to_user(user_id, frame)
+
+
+def to_member(user_id: int, frame: dict) -> None:
+    """A finished private frame for one member's sockets (their crisis card, their mute)."""
+    broadcast.to_user(user_id, frame)

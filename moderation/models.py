@@ -210,6 +210,23 @@ class CrisisContact(models.Model):
         return self.name
 
 
+class CrisisCard(models.Model):
+    """That a member was shown the crisis card in a room: which situations and when, never
+    the message. It keeps the card reachable in that room for ``CRISIS_CARD_HOURS``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    categories = models.JSONField(default=list)
+    shown_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "room"], name="crisis_card_once")]
+
+    def __str__(self) -> str:
+        return f"crisis card for {self.user_id} in {self.room_id}"
+
+
 class AuditEntry(models.Model):
     """Append-only: who did what to what, when and why. Nothing edits or deletes it."""
 

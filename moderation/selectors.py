@@ -217,7 +217,7 @@ def contact_payload(contact) -> dict:
 
 def crisis_contacts_for(*, user, situations=()) -> list[dict]:
     """The crisis card: national numbers for the situation, BRIS for under-18s, and the
-    person's own municipality's carer support."""
+    person's own municipality's carer support; ``always_open`` for lines that always answer."""
     contacts = CrisisContact.objects.filter(is_active=True).filter(
         Q(municipality__isnull=True) | Q(municipality_id=user.municipality_id)
     )
@@ -228,9 +228,15 @@ def crisis_contacts_for(*, user, situations=()) -> list[dict]:
         for c in contacts.order_by("order", "name")
         if not c.situations or set(c.situations) & set(situations) or not situations
     ]
-    cards = [contact_payload(c) for c in chosen]
+    cards = [{**contact_payload(c), "always_open": c.on_call} for c in chosen]
     cards += [
-        {"name": unit.name, "phone": unit.phone, "url": unit.website, "hours": unit.staffed_hours}
+        {
+            "name": unit.name,
+            "phone": unit.phone,
+            "url": unit.website,
+            "hours": unit.staffed_hours,
+            "always_open": False,
+        }
         for unit in Organisation.objects.filter(
             kind=Organisation.Kind.MUNICIPAL_UNIT, municipality_id=user.municipality_id
         ).exclude(phone="")

@@ -4,13 +4,15 @@ from chat import ports as chat_ports
 from chat.services import rooms, sending
 from community import ports as community_ports
 from groups import ports as group_ports
-from moderation import broadcast, selectors
+from moderation import broadcast, room_state, selectors
 from moderation.services import rules
 
 
 def test_chat_asks_moderation_what_moderation_installed():
     assert chat_ports.moderation() == chat_ports.Moderation(
-        active_mute=selectors.active_mute, socket_groups=broadcast.socket_groups
+        active_mute=selectors.active_mute,
+        socket_groups=broadcast.socket_groups,
+        room_states=room_state.room_states,
     )
 
 

@@ -14,7 +14,7 @@ from community.errors import Forbidden, Invalid, NotFound
 from community.models import User
 from groups.models import Membership, PeerGroup
 from moderation import broadcast as moderation_broadcast
-from moderation import policies
+from moderation import policies, room_state
 from moderation.models import Sanction
 from moderation.services import audit
 from moderation.services.messages import require_reason
@@ -121,8 +121,26 @@ def member_mute(
         message=member_message,
         notify=False,
     )
+    _mute_state_to_member(sanction)
     _audit(user, "member.mute", sanction, reason, member_message=member_message, minutes=minutes)
     return sanction
+
+
+def _mute_state_to_member(sanction: Sanction) -> None:
+    """The member's open rooms close (or open) their composer at once, with the end time."""
+    rooms = [sanction.room] if sanction.room else list(Room.objects.filter(group=sanction.group))
+    states = room_state.room_states(user=sanction.user, rooms=rooms)
+    for room in rooms:
+        mine = states[room.pk]
+        moderation_broadcast.to_member(
+            sanction.user_id,
+            {
+                "type": "room.updated",
+                "room": room.pk,
+                "muted": mine["muted"],
+                "muted_until": mine["muted_until"],
+            },
+        )
 
 
 @transaction.atomic
@@ -146,6 +164,8 @@ def sanction_lift(*, user, sanction_id, reason) -> Sanction:
         )
     elif sanction.kind == Sanction.Kind.SUSPENSION:
         User.objects.filter(pk=sanction.user_id).update(is_active=True)
+    elif sanction.kind == Sanction.Kind.MUTE:
+        _mute_state_to_member(sanction)
     _audit(user, LIFT_ACTIONS[sanction.kind], sanction, reason)
     return sanction
 

@@ -3,32 +3,17 @@
 import re
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat.models import Message, Room
 from community.errors import Code, Conflict, Invalid, NotFound, RuleBroken
 from moderation import broadcast as moderation_broadcast
-from moderation import policies, screening, selectors
-from moderation.models import CrisisContact, QueueItem, WordRule
+from moderation import policies, room_state, screening
+from moderation.models import CrisisCard, CrisisContact, QueueItem, WordRule
 from moderation.screening import Verdict
 from moderation.services import alerts, audit
 from moderation.services.reports import queue_item_upsert
-
-CRISIS_TITLES = {
-    WordRule.Category.CRISIS_SELF: lambda: _("You are not alone: talk to someone now"),
-    WordRule.Category.CRISIS_OTHER: lambda: _("If someone close to you is in danger"),
-}
-CRISIS_BODIES = {
-    WordRule.Category.CRISIS_SELF: lambda: _(
-        "It sounds like things are really hard right now. You can call or chat with someone "
-        "at any time of day. If you are in danger, call 112."
-    ),
-    WordRule.Category.CRISIS_OTHER: lambda: _(
-        "If someone's life or health is in danger, call 112 now. These can also help you, "
-        "and the carer support in your municipality is there for you afterwards."
-    ),
-}
 
 
 def screen_text(*, user, body: str, moderator: bool, group, target, already_sent=None) -> Verdict:
@@ -51,7 +36,7 @@ def after_screening(*, message: Message, verdict: Verdict, author) -> None:
         return
     room = message.room
     if verdict.crisis:
-        _crisis_card(author=author, categories=verdict.crisis)
+        _crisis_card(author=author, categories=verdict.crisis, room=room)
     if verdict.action in (WordRule.Action.HOLD, WordRule.Action.FLAG) or verdict.crisis:
         item = queue_item_upsert(
             message=message,
@@ -80,9 +65,9 @@ def blocked(*, verdict: Verdict, author, room) -> None:
     """A blocked text is never stored; the log keeps that a rule fired, not the text.
 
     ``room`` is where it was to be shown: a chat room, or a peer group (its meetup texts)."""
-    if verdict.crisis:
-        _crisis_card(author=author, categories=verdict.crisis)
     is_room = isinstance(room, Room)
+    if verdict.crisis:
+        _crisis_card(author=author, categories=verdict.crisis, room=room if is_room else None)
     audit.record(
         actor=None,
         action="rule.block",
@@ -94,16 +79,40 @@ def blocked(*, verdict: Verdict, author, room) -> None:
     )
 
 
-def _crisis_card(*, author, categories) -> None:
-    first = categories[0]
-    with translation.override(author.preferred_language):
-        moderation_broadcast.notice(
-            author.pk,
-            kind="crisis",
-            title=str(CRISIS_TITLES[first]()),
-            body=str(CRISIS_BODIES[first]()),
-            contacts=selectors.crisis_contacts_for(user=author, situations=categories),
-        )
+def _crisis_card(*, author, categories, room: Room | None) -> None:
+    """The author's one crisis card in the room: a second worrying message within the card's
+    time updates it (``update``), it never stacks. A text for a group (a meetup's) has no
+    room to keep it in, so only the frame goes out."""
+    if room is None:
+        card = CrisisCard(user=author, categories=list(categories))
+        frame = room_state.crisis_card_payload(card, user=author)
+        moderation_broadcast.to_member(author.pk, {**frame, "until": None})
+        return
+    card, update = crisis_card_record(author=author, room=room, categories=categories)
+    moderation_broadcast.to_member(
+        author.pk, room_state.crisis_card_payload(card, user=author, update=update)
+    )
+
+
+@transaction.atomic
+def crisis_card_record(*, author, room: Room, categories) -> tuple[CrisisCard, bool]:
+    """Keep that the card was shown (situations and time, no text); True when it updated a
+    card still offered in that room."""
+    now = timezone.now()
+    card, created = CrisisCard.objects.select_for_update().get_or_create(
+        user=author, room=room, defaults={"categories": list(categories), "shown_at": now}
+    )
+    if created:
+        return card, False
+    current = now - card.updated_at < room_state.CRISIS_CARD_TIME
+    if current:  # the writer's own crisis leads the card: it says the most urgent thing
+        merged = {*card.categories, *categories}
+        card.categories = [c for c in WordRule.Category.values if c in merged]
+    else:
+        card.categories, card.shown_at = list(categories), now
+    card.updated_at = now
+    card.save(update_fields=["categories", "shown_at", "updated_at"])
+    return card, current
 
 
 def _valid_rule(fields: dict) -> dict:

@@ -379,3 +379,31 @@ export function buildNotice(ctx, notice) {
   item.append(footer);
   return item;
 }
+
+/** The room's one crisis card (its contents, in the panel above the messages). Lines that
+ * always answer say so; the panel's close button hides it, "Support now" opens it again. */
+export function buildCrisisCard(ctx, card) {
+  const nodes = [];
+  const top = el("div", "chat-crisis__top");
+  const title = el("h2", "chat-notice__title", card.title || "");
+  title.id = "chat-crisis-title";
+  top.append(title, actionButton(ctx.strings.close, "crisis-close", { className: "chat-button" }));
+  nodes.push(top);
+  if (card.body) {
+    const text = el("p", "chat-notice__body");
+    appendLinkified(text, card.body, ctx.strings.newTab);
+    nodes.push(text);
+  }
+  const contacts = Array.isArray(card.contacts) ? card.contacts : [];
+  if (contacts.length) {
+    const list = el("ul", "chat-notice__contacts");
+    for (const contact of contacts) {
+      const item = contactItem(ctx, contact);
+      if (contact.always_open && !contact.hours) item.append(el("p", "chat-notice__hours", ctx.strings.alwaysOpen));
+      list.append(item);
+    }
+    nodes.push(list);
+  }
+  nodes.push(el("p", "chat-notice__private", ctx.strings.onlyYou));
+  return nodes;
+}

@@ -10,7 +10,7 @@
 // unlocks the composer, sets slow mode, the pinned message and the group's next meetup.
 
 import { MessageList } from "./list.js";
-import { EDIT_WINDOW_MS } from "./messages.js";
+import { buildCrisisCard, EDIT_WINDOW_MS } from "./messages.js";
 import { ChatSocket, socketUrl } from "./socket.js";
 import { appendLinkified, format, listFormatter, newClientId, snippet, timeFormatter } from "./text.js";
 
@@ -42,6 +42,10 @@ class ChatRoom {
     this.me = { id: Number(data.meId), name: data.meName };
     this.canPost = data.canPost === "true";
     this.canModerate = data.canModerate === "true"; // locks do not apply to moderators
+    this.muted = data.muted === "true"; // a moderator paused this person's writing here
+    this.mutedUntil = data.mutedUntil ? new Date(data.mutedUntil) : null;
+    this.timeZone = data.timeZone;
+    this.language = data.language;
     this.urls = { messages: data.messagesUrl, read: data.readUrl, login: data.loginUrl, report: data.reportUrl };
     this.csrfToken = data.csrfToken;
     this.strings = { ...document.getElementById("chat-strings").dataset };
@@ -101,8 +105,12 @@ class ChatRoom {
       pinned: $("chat-pinned"),
       pinnedAuthor: $("chat-pinned-author"),
       pinnedBody: $("chat-pinned-body"),
+      supportNow: $("chat-support-now"),
+      crisis: $("chat-crisis"),
+      mute: $("chat-mute"),
     };
-    this.slowModeNote = this.canPost ? this.$.note.textContent : "";
+    this.crisisCard = JSON.parse(document.getElementById("chat-crisis-card").textContent);
+    this.slowModeNote = this.canPost && !this.muted ? this.$.note.textContent : "";
     this.list = new MessageList(this.$, () => ({
       strings: this.strings,
       me: this.me,
@@ -128,6 +136,8 @@ class ChatRoom {
     this.bindComposer();
     this.bindList();
     this.bindPage();
+    this.bindCrisisCard();
+    this.setMuted(this.muted, this.mutedUntil, { quiet: true });
     this.socket.start();
   }
 
@@ -212,6 +222,7 @@ class ChatRoom {
     if (frame.room !== this.roomId) return;
     const keepBottom = !this.loaded || this.list.nearBottom();
     this.online();
+    if (typeof frame.muted === "boolean") this.setMuted(frame.muted, frame.muted_until ? new Date(frame.muted_until) : null);
     for (const message of frame.backlog) this.store(message);
     if (frame.has_more) this.fillGap(this.lastSeq);
     for (const after of this.unfilledGaps.splice(0)) this.fillGap(after);
@@ -302,7 +313,8 @@ class ChatRoom {
       pending.error = text;
       this.list.renderPending(pending);
       this.announce(`${this.strings.notSent} ${text}`);
-      if (frame.retry_after) this.showWait(frame.retry_after);
+      if (frame.code === "muted") this.setMuted(true, frame.retry_after ? new Date(Date.now() + frame.retry_after * 1000) : null);
+      else if (frame.retry_after) this.showWait(frame.retry_after);
       return;
     }
     const [kind, value] = typeof ref === "string" ? ref.split(":") : [];
@@ -364,6 +376,45 @@ class ChatRoom {
     else if (typeof room.is_locked === "boolean") this.setLocked(room.is_locked);
     if ("pinned" in room) this.setPinned(room.pinned);
     if ("next_meetup" in room) this.setMeetup(room.next_meetup);
+    if (typeof room.muted === "boolean") this.setMuted(room.muted, room.muted_until ? new Date(room.muted_until) : null);
+  }
+
+  /** A moderator's mute: a banner with the end in local time, the composer closed with a
+   * neutral reason, and open again when it ends (a reconnect brings the state fresh). */
+  setMuted(muted, until, { quiet = false } = {}) {
+    clearTimeout(this.muteTimer);
+    const over = until !== null && until.getTime() <= Date.now();
+    const was = this.muted;
+    this.muted = muted && !over;
+    this.mutedUntil = this.muted ? until : null;
+    const text = this.mutedUntil
+      ? format(this.strings.mutedUntil, { time: this.untilText(this.mutedUntil) })
+      : this.strings.mutedNow;
+    this.$.mute.hidden = !this.muted;
+    if (this.muted) this.$.mute.textContent = text;
+    this.setCanPost(this.canPost);
+    if (this.mutedUntil) {
+      // setTimeout holds at most about 24.8 days; a longer mute re-arms itself
+      const wait = Math.min(this.mutedUntil.getTime() - Date.now() + 500, 2 ** 31 - 1);
+      this.muteTimer = setTimeout(() => this.setMuted(true, this.mutedUntil), wait);
+    }
+    if (!quiet && was !== this.muted) this.announce(this.muted ? text : this.strings.muteOver);
+  }
+
+  /** "14.30" today, else "3 december 14.30": in the room's time zone, as the server writes it. */
+  untilText(date) {
+    const parts = (options) =>
+      Object.fromEntries(
+        new Intl.DateTimeFormat(this.language, { timeZone: this.timeZone || undefined, ...options })
+          .formatToParts(date)
+          .map((part) => [part.type, part.value]),
+      );
+    const clock = parts({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const time = `${clock.hour}.${clock.minute}`;
+    const day = (when) => new Intl.DateTimeFormat("en-CA", { timeZone: this.timeZone || undefined }).format(when);
+    if (day(date) === day(new Date())) return time;
+    const date_ = parts({ day: "numeric", month: "long" });
+    return `${date_.day} ${date_.month} ${time}`;
   }
 
   setSlowMode(seconds) {
@@ -405,10 +456,63 @@ class ChatRoom {
 
   /** A private notice (a warning, or a crisis card after a worrying message). */
   onNotice(frame) {
+    if (frame.kind === "crisis" && "room" in frame) {
+      // One card per room, replaced by an update; another room's card stays in that room.
+      if (frame.room === this.roomId || frame.room === null) this.showCrisisCard(frame);
+      return;
+    }
     const keepBottom = this.list.nearBottom();
     const notice = this.list.addNotice(frame);
     if (keepBottom || frame.kind === "crisis" || frame.kind === "warning") notice.scrollIntoView({ block: "nearest" });
     this.announce([frame.title, frame.body].filter(Boolean).join(": "));
+  }
+
+  bindCrisisCard() {
+    this.$.supportNow.addEventListener("click", () => {
+      if (this.$.crisis.hidden) this.openCrisisCard({ focus: true });
+      else this.closeCrisisCard();
+    });
+    this.$.crisis.addEventListener("click", (event) => {
+      const button = event.target.closest('button[data-action="crisis-close"]');
+      if (button) this.closeCrisisCard();
+    });
+    if (this.crisisCard) this.renderCrisisCard();
+  }
+
+  showCrisisCard(card) {
+    const update = !this.$.crisis.hidden && card.update;
+    this.crisisCard = card;
+    this.renderCrisisCard();
+    this.openCrisisCard({ focus: false });
+    if (!update) this.$.crisis.scrollIntoView({ block: "nearest" });
+    this.announce([card.title, card.body].filter(Boolean).join(": "));
+  }
+
+  renderCrisisCard() {
+    const card = this.crisisCard;
+    this.$.crisis.replaceChildren(...buildCrisisCard({ strings: this.strings }, card));
+    this.$.supportNow.hidden = !card.until;
+    clearTimeout(this.cardTimer);
+    if (card.until) {
+      const left = new Date(card.until).getTime() - Date.now();
+      this.cardTimer = setTimeout(() => {
+        this.$.supportNow.hidden = true;
+      }, Math.min(Math.max(left, 0), 2 ** 31 - 1));
+    }
+  }
+
+  openCrisisCard({ focus }) {
+    if (!this.crisisCard) return;
+    this.$.crisis.hidden = false;
+    this.$.supportNow.setAttribute("aria-expanded", "true");
+    if (focus) this.$.crisis.focus();
+  }
+
+  closeCrisisCard() {
+    this.$.crisis.hidden = true;
+    this.$.supportNow.setAttribute("aria-expanded", "false");
+    if (!this.$.supportNow.hidden) this.$.supportNow.focus();
+    else (this.canPost && !this.muted ? this.$.input : this.$.scroller).focus();
   }
 
   // --- history from REST -------------------------------------------------------------
@@ -546,7 +650,7 @@ class ChatRoom {
 
   submit() {
     const body = this.$.input.value.trim();
-    if (!body || !this.canPost) return;
+    if (!body || !this.canPost || this.muted) return;
     const pending = {
       clientId: newClientId(),
       body,
@@ -582,14 +686,16 @@ class ChatRoom {
 
   setCanPost(canPost) {
     this.canPost = canPost;
-    this.$.input.disabled = !canPost;
-    this.$.send.disabled = !canPost;
+    const open = canPost && !this.muted;
+    this.$.input.disabled = !open;
+    this.$.send.disabled = !open;
     this.$.note.textContent = this.defaultNote();
-    if (!canPost) this.setReply(null);
+    if (!open) this.setReply(null);
     this.list.renderAll();
   }
 
   defaultNote() {
+    if (this.muted) return this.strings.mutedNote;
     return this.canPost ? this.slowModeNote : this.strings.locked;
   }
 

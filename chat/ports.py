@@ -15,6 +15,9 @@ from typing import Any
 class Moderation:
     active_mute: Callable[..., Any]  # (*, user, room) -> the mute in force there, or None
     socket_groups: Callable[[Any], list[str]]  # the live queues a person's sockets follow
+    # (*, actor, action, target, reason="", details=None, room_id=None, group_id=None):
+    # one line in the audit log (support conversations log every message)
+    audit: Callable[..., Any]
 
 
 _installed: dict[str, Moderation] = {}

@@ -12,12 +12,13 @@ class ModerationConfig(AppConfig):
         from chat import ports
         from community import ports as community_ports
         from moderation import broadcast, selectors
-        from moderation.services import rules
+        from moderation.services import audit, rules
 
         ports.install_moderation(
             ports.Moderation(
                 active_mute=selectors.active_mute,
                 socket_groups=broadcast.socket_groups,
+                audit=audit.record,
             )
         )
         community_ports.install_screening(

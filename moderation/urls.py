@@ -10,6 +10,11 @@ urlpatterns = [
         api.QueueItemView.as_view(),
         name="moderation-queue-item",
     ),
+    path(
+        "moderation/queue/<id:item_id>/conversation/",
+        api.QueueConversationView.as_view(),
+        name="moderation-queue-conversation",
+    ),
     path("moderation/actions/", api.ActionView.as_view(), name="moderation-actions"),
     path("moderation/audit/", api.AuditListView.as_view(), name="moderation-audit"),
     path(

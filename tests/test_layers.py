@@ -5,12 +5,14 @@ from chat.services import rooms, sending
 from community import ports as community_ports
 from groups import ports as group_ports
 from moderation import broadcast, selectors
-from moderation.services import rules
+from moderation.services import audit, rules
 
 
 def test_chat_asks_moderation_what_moderation_installed():
     assert chat_ports.moderation() == chat_ports.Moderation(
-        active_mute=selectors.active_mute, socket_groups=broadcast.socket_groups
+        active_mute=selectors.active_mute,
+        socket_groups=broadcast.socket_groups,
+        audit=audit.record,
     )
 
 

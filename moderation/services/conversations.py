@@ -1,0 +1,24 @@
+"""Staff open a support conversation with the member behind a queue item."""
+
+from chat import services as chat_services
+from community.errors import Forbidden, NotFound
+from moderation import policies, selectors
+
+
+def queue_item_conversation_open(*, user, item_id) -> chat_services.Opened:
+    """The support conversation with the author of a queue item this person may act on,
+    and on whose author they may act; their unit is the author's municipality."""
+    if not policies.can_see_queue(user):
+        raise Forbidden()
+    item = selectors.queue_item_for(user=user, item_id=item_id)
+    if item is None:
+        raise NotFound()
+    member = policies.member_for_moderator(
+        user=user, member_id=item.message.author_id, statuses=policies.BANNABLE
+    )
+    return chat_services.support_room_open(
+        user=user,
+        member=member,
+        municipality_id=member.municipality_id,
+        details={"queue_item": item.pk},
+    )

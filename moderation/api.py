@@ -131,10 +131,35 @@ class QueueConversationView(APIView):
     )
     def post(self, request, item_id: int):
         opened = conversations.queue_item_conversation_open(user=request.user, item_id=item_id)
-        return Response(
-            chat_selectors.room_payload_for(user=request.user, room=opened.room),
-            status=status.HTTP_201_CREATED if opened.created else status.HTTP_200_OK,
+        return _opened(request, opened)
+
+
+def _opened(request, opened) -> Response:
+    """The room payload: 201 when just opened, 200 when it was open already."""
+    return Response(
+        chat_selectors.room_payload_for(user=request.user, room=opened.room),
+        status=status.HTTP_201_CREATED if opened.created else status.HTTP_200_OK,
+    )
+
+
+class TalkRequestConversationView(APIView):
+    """Open (or find) the support conversation with the member who asked to talk."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: chat_serializers.RoomSerializer,
+            201: chat_serializers.RoomSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            422: INVALID,
+        },
+    )
+    def post(self, request, request_id: int):
+        opened = conversations.talk_request_conversation_open(
+            user=request.user, request_id=request_id
         )
+        return _opened(request, opened)
 
 
 class MemberHistoryView(APIView):

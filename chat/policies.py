@@ -66,6 +66,13 @@ def can_open_support_room(*, user, municipality_id: int | None) -> bool:
     )
 
 
+def holds_for_review(*, held: bool, room: Room) -> bool:
+    """Whether screening's hold keeps a text back: it waits for the room's moderators, but
+    in a support conversation they are the only other readers, so there it is screened
+    (crisis card, queue, log) and never held from them."""
+    return held and room.kind != Room.Kind.SUPPORT
+
+
 def post_refusal(
     *, user, room: Room, moderator: bool, last_post_at: datetime | None
 ) -> tuple[Code, int | None] | None:

@@ -128,7 +128,9 @@ def _insert_message(
         body=body,
         client_id=client_id,
         reply_to_id=reply_to_id,
-        state=Message.State.HELD if _holds(verdict, room) else Message.State.VISIBLE,
+        state=Message.State.HELD
+        if policies.holds_for_review(held=verdict.held, room=room)
+        else Message.State.VISIBLE,
     )
     community_ports.screening().after_screening(message=message, verdict=verdict, author=user)
     if room.kind == Room.Kind.SUPPORT:
@@ -137,12 +139,6 @@ def _insert_message(
     return selectors.message_payload(
         message, [], actions=policies.actions_for_role(message=message, role=role)
     )
-
-
-def _holds(verdict, room: Room) -> bool:
-    """A held message waits for the room's moderators; in a support conversation they are
-    the only other readers, so it is screened (card, queue, log) but never held from them."""
-    return verdict.held and room.kind != Room.Kind.SUPPORT
 
 
 def _last_post_at(*, user, room: Room):

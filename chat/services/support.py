@@ -76,9 +76,9 @@ def _create(*, user, member, municipality_id: int | None, details) -> Room:
     return room
 
 
-def support_message_logged(*, message) -> None:
-    """Every message in a support conversation is in the audit log: who, where, which
-    message; the text stays in the room."""
+def support_message_logged(*, message, action: str = "support.message") -> None:
+    """Every message (and edit) in a support conversation is in the audit log: who, where,
+    which message; the text stays in the room."""
     ports.moderation().audit(
-        actor=message.author, action="support.message", target=message, room_id=message.room_id
+        actor=message.author, action=action, target=message, room_id=message.room_id
     )

@@ -230,3 +230,27 @@ def test_a_support_room_never_joins_two_members(scene):
             )
 
     assert Room.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_an_edit_is_audited_and_never_held_from_the_staff(
+    scene, send, django_capture_on_commit_callbacks
+):
+    from moderation.models import WordRule
+
+    people, room = scene
+    member = people["the_member"]
+    WordRule.objects.create(
+        pattern="hemlisord", action=WordRule.Action.HOLD, category="spam", is_active=True
+    )
+    sent = send(member, room, "Hej").message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = services.message_edit(user=member, message_id=sent["id"], body="ett hemlisord")
+
+    assert edited["state"] == "visible"
+    entries = AuditEntry.objects.filter(action__startswith="support.message").order_by("pk")
+    assert [(e.action, e.actor_id, e.target_id) for e in entries] == [
+        ("support.message", member.pk, str(sent["id"])),
+        ("support.message_edit", member.pk, str(sent["id"])),
+    ]

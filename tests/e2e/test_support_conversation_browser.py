@@ -110,9 +110,7 @@ def test_a_crisis_message_leads_to_a_support_conversation_the_member_answers_in(
     expect(message(mod, "det är pappa igen")).to_have_count(1)
     logged = AuditEntry.objects.filter(action="support.message").order_by("pk")
     sent = Message.objects.filter(room=room).order_by("seq")
-    assert [(e.actor_id, e.target_id) for e in logged] == [
-        (m.author_id, str(m.pk)) for m in sent
-    ]
+    assert [(e.actor_id, e.target_id) for e in logged] == [(m.author_id, str(m.pk)) for m in sent]
     assert [m.author_id for m in sent] == [moderator.pk, member.pk]
     assert young_problems == []
     assert mod_problems == []

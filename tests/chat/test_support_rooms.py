@@ -254,3 +254,22 @@ def test_an_edit_is_audited_and_never_held_from_the_staff(
         ("support.message", member.pk, str(sent["id"])),
         ("support.message_edit", member.pk, str(sent["id"])),
     ]
+
+
+@pytest.mark.django_db
+def test_opening_tells_the_members_sockets_to_reload_their_rooms(municipalities, monkeypatch):
+    from community import realtime
+
+    member, moderator = UserFactory(), ModeratorFactory()
+    told = []
+    monkeypatch.setattr(realtime, "to_user_control", lambda *args: told.append(args))
+
+    first = support.support_room_open(
+        user=moderator, member=member, municipality_id=member.municipality_id
+    )
+    again = support.support_room_open(
+        user=moderator, member=member, municipality_id=member.municipality_id
+    )
+
+    assert told == [(member.pk, "rooms")]
+    assert (first.created, again.created, again.room.pk) == (True, False, first.room.pk)

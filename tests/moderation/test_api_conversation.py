@@ -174,3 +174,21 @@ def test_member_without_a_municipality_gets_a_room_with_platform_moderators(
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
+
+
+def test_a_crisis_inside_the_conversation_reaches_the_units_queue(
+    moderator, member, crisis_item, send, municipalities
+):
+    unit = CoordinatorFactory(organisation=OrganisationFactory(municipality=municipality("1380")))
+    elsewhere = CoordinatorFactory(
+        organisation=OrganisationFactory(municipality=municipality("1480"))
+    )
+    room = Room.objects.get(pk=client_for(moderator).post(url(crisis_item.pk)).json()["id"])
+
+    sent = send(member, room, "jag vill dö").message
+
+    item = QueueItem.objects.get(message_id=sent["id"])
+    listed = client_for(unit).get("/api/v1/moderation/queue/").json()["results"]
+    assert [i["id"] for i in listed] == [item.pk]
+    assert client_for(elsewhere).get("/api/v1/moderation/queue/").json()["results"] == []
+    assert client_for(unit).get(f"/api/v1/moderation/queue/{item.pk}/").status_code == 200

@@ -151,9 +151,11 @@ def _audit_scope(viewer) -> Q | None:
     organisation_id = group_policies.hosting_organisation_id(viewer)
     if organisation_id is None:
         return Q(pk__in=[])
-    where = Q(
-        group_id__in=PeerGroup.objects.filter(organisation_id=organisation_id).values("pk")
-    ) | Q(room_id__in=Room.objects.filter(group__organisation_id=organisation_id).values("pk"))
+    where = (
+        _support_rooms_of_unit(viewer)
+        | Q(group_id__in=PeerGroup.objects.filter(organisation_id=organisation_id).values("pk"))
+        | Q(room_id__in=Room.objects.filter(group__organisation_id=organisation_id).values("pk"))
+    )
     municipality_id = policies.staff_municipality_id(viewer)
     if municipality_id is not None:
         residents = User.objects.filter(municipality_id=municipality_id)
@@ -163,6 +165,15 @@ def _audit_scope(viewer) -> Q | None:
             | Q(target_type="user", target_id__in=_keys(residents))
         )
     return where
+
+
+def _support_rooms_of_unit(viewer) -> Q:
+    """What happened in the support conversations of the viewer's carer-support unit."""
+    unit_municipality_id = community_policies.unit_municipality_id(viewer)
+    if unit_municipality_id is None:
+        return Q(pk__in=[])
+    rooms = Room.objects.filter(kind=Room.Kind.SUPPORT, municipality_id=unit_municipality_id)
+    return Q(room_id__in=rooms.values("pk"))
 
 
 def _keys(queryset: QuerySet) -> QuerySet:

@@ -192,3 +192,21 @@ def test_a_crisis_inside_the_conversation_reaches_the_units_queue(
     assert [i["id"] for i in listed] == [item.pk]
     assert client_for(elsewhere).get("/api/v1/moderation/queue/").json()["results"] == []
     assert client_for(unit).get(f"/api/v1/moderation/queue/{item.pk}/").status_code == 200
+
+
+def test_the_units_coordinators_read_the_conversations_log(
+    moderator, member, crisis_item, send, municipalities
+):
+    unit = CoordinatorFactory(organisation=OrganisationFactory(municipality=municipality("1380")))
+    elsewhere = CoordinatorFactory(
+        organisation=OrganisationFactory(municipality=municipality("1480"))
+    )
+    room = Room.objects.get(pk=client_for(moderator).post(url(crisis_item.pk)).json()["id"])
+    send(member, room, "Hej, tack")
+
+    def actions(user):
+        results = client_for(user).get("/api/v1/moderation/audit/").json()["results"]
+        return sorted(e["action"] for e in results if e["room"] == room.pk)
+
+    assert actions(unit) == ["support.message", "support.open"]
+    assert actions(elsewhere) == []

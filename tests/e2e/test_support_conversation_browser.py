@@ -9,13 +9,22 @@ import pytest
 from playwright.sync_api import expect
 
 from chat.models import Message, Room
-from moderation.models import AuditEntry, QueueItem
+from moderation import screening, starter
+from moderation.models import AuditEntry, CrisisContact, QueueItem, WordRule
 from tests.live import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
 OPEN_CONVERSATION = re.compile(r"^(Öppna stödsamtal|Open support conversation)$")
+
+
+@pytest.fixture(autouse=True)
+def _starter_rules(db):
+    """The shipped rules are data: transactional tests flush them, so load them again (and
+    tell the live server's processes to read them)."""
+    starter.load(WordRule, CrisisContact)
+    screening.rules_changed()
 
 
 def log_in(page, user, password):

@@ -90,6 +90,8 @@ def test_a_crisis_message_leads_to_a_support_conversation_the_member_answers_in(
     log_in(mod, moderator, password)
     mod.goto(f"/moderering/{item.pk}/")
     assert_accessible(mod)
+    mod.get_by_role("button", name=OPEN_CONVERSATION).scroll_into_view_if_needed()
+    screenshot(mod, "support-open-from-item-phone")
     mod.get_by_role("button", name=OPEN_CONVERSATION).click()
     mod.wait_for_url(re.compile(r"/rum/\d+/$"))
     room = Room.objects.get(kind=Room.Kind.SUPPORT)

@@ -72,3 +72,20 @@ def test_the_member_finds_it_in_their_room_list_and_it_opens(
     assert f'href="/rum/{room.pk}/"' in rooms_page
     assert room_page.status_code == 200
     assert 'data-room-kind="support"' in room_page.content.decode()
+
+
+def test_the_room_tells_the_member_who_reads_it(client, moderator, member, crisis_item):
+    from django.utils import translation
+
+    client.force_login(moderator)
+    client.post(f"/moderering/{crisis_item.pk}/stodsamtal/")
+    room = Room.objects.get(kind="support")
+    member.preferred_language = "en"
+    member.save()
+    client.force_login(member)
+
+    with translation.override("en"):
+        page = client.get(f"/rum/{room.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Every message is logged" in page
+    assert "Everyone here looks after someone close to them" not in page

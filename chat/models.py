@@ -15,6 +15,7 @@ class Room(models.Model):
     class Kind(models.TextChoices):
         TOPIC = "topic", _("Topic room")
         GROUP = "group", _("Group room")
+        SUPPORT = "support", _("Support conversation")
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -27,6 +28,24 @@ class Room(models.Model):
         null=True,
         blank=True,
         related_name="rooms",
+    )
+    # A support conversation: one member and the staff of one carer-support unit (the
+    # municipality's; platform moderators too). Empty for every other kind.
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="support_rooms",
+    )
+    municipality = models.ForeignKey(
+        "community.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     is_locked = models.BooleanField(_("locked"), default=False)
     slow_mode_seconds = models.PositiveIntegerField(_("slow mode (seconds)"), default=0)
@@ -46,9 +65,31 @@ class Room(models.Model):
                 condition=(
                     models.Q(kind="group", group__isnull=False)
                     | models.Q(kind="topic", group__isnull=True)
+                    | models.Q(kind="support", group__isnull=True)
                 ),
                 name="room_group_matches_kind",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="support", member__isnull=False)
+                    | (
+                        ~models.Q(kind="support")
+                        & models.Q(member__isnull=True, municipality__isnull=True)
+                    )
+                ),
+                name="room_member_only_in_support",
+            ),
+            # One support conversation per member and unit: opening it again finds it.
+            models.UniqueConstraint(
+                fields=["member", "municipality"],
+                condition=models.Q(kind="support", municipality__isnull=False),
+                name="one_support_room_per_member_and_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(kind="support", municipality__isnull=True),
+                name="one_support_room_per_member_without_unit",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,11 +12,22 @@ from groups import policies as group_policies
 EDIT_WINDOW = timedelta(minutes=15)
 
 
+def is_support_staff(*, user, room: Room) -> bool:
+    """The staff of a support conversation: platform moderators and the carer-support unit
+    of its municipality. Nobody else, never another member."""
+    return community_policies.is_moderator(user) or community_policies.is_unit_staff_of(
+        user=user, municipality_id=room.municipality_id
+    )
+
+
 def can_moderate_room(*, user, room: Room) -> bool:
     """Platform moderators act in every room; a group's leaders and its hosting
-    organisation's coordinators in its rooms. Topic rooms are platform moderators' only."""
+    organisation's coordinators in its rooms. Topic rooms are platform moderators' only;
+    a support conversation its staff's."""
     if community_policies.is_moderator(user):
         return True
+    if room.kind == Room.Kind.SUPPORT:
+        return is_support_staff(user=user, room=room)
     return room.group_id is not None and group_policies.can_moderate_group(
         user=user, group=room.group
     )
@@ -27,6 +38,8 @@ def can_read(*, user, room: Room) -> bool:
         return False
     if room.kind == Room.Kind.TOPIC:
         return True
+    if room.kind == Room.Kind.SUPPORT:
+        return room.member_id == user.pk or is_support_staff(user=user, room=room)
     return group_policies.is_group_member(user=user, group=room.group) or can_moderate_room(
         user=user, room=room
     )
@@ -38,6 +51,26 @@ def room_for_user(*, user, room_id) -> Room:
     if room is None or not can_read(user=user, room=room):
         raise NotFound()
     return room
+
+
+def can_have_support_room(member) -> bool:
+    """A support conversation is for a member (never staff, never two members): its one
+    member must be an active member account."""
+    return community_policies.is_signed_in(member) and not community_policies.is_staff_role(member)
+
+
+def can_open_support_room(*, user, municipality_id: int | None) -> bool:
+    """Platform moderators, and the carer-support unit of the member's municipality."""
+    return community_policies.is_moderator(user) or community_policies.is_unit_staff_of(
+        user=user, municipality_id=municipality_id
+    )
+
+
+def holds_for_review(*, held: bool, room: Room) -> bool:
+    """Whether screening's hold keeps a text back: it waits for the room's moderators, but
+    in a support conversation they are the only other readers, so there it is screened
+    (crisis card, queue, log) and never held from them."""
+    return held and room.kind != Room.Kind.SUPPORT
 
 
 def post_refusal(

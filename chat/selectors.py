@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from chat import policies, ports
 from chat.models import EMOJI, Message, MutedMember, Reaction, ReadState, Room
@@ -159,6 +160,10 @@ def rooms_for_user(*, user) -> QuerySet[Room]:
         return rooms
     member_of = group_policies.memberships_in_band(user=user)
     readable = Q(kind=Room.Kind.TOPIC) | Q(group__in=member_of.values("group_id"))
+    readable |= Q(kind=Room.Kind.SUPPORT, member=user)
+    unit_municipality_id = community_policies.unit_municipality_id(user)
+    if unit_municipality_id is not None:
+        readable |= Q(kind=Room.Kind.SUPPORT, municipality_id=unit_municipality_id)
     organisation_id = group_policies.hosting_organisation_id(user)
     if organisation_id is not None:
         readable |= Q(group__organisation_id=organisation_id)
@@ -218,6 +223,25 @@ def _last_messages(rooms: list[Room], *, user, muted) -> list[dict | None]:
     return [payloads.get(ids.get(room.pk)) for room in rooms]
 
 
+def room_name(room: Room, *, user) -> str:
+    """A support conversation is named for its reader: the member sees what it is, its
+    staff whom it is with (the member's name when it was opened)."""
+    if room.kind != Room.Kind.SUPPORT:
+        return room.name
+    if room.member_id == user.pk:
+        return gettext("Support conversation")
+    return gettext("Support conversation with %(name)s") % {"name": room.name}
+
+
+def room_payload_for(*, user, room: Room) -> dict:
+    """One room as ``GET /api/v1/rooms/`` lists it, for a room this person may read."""
+    [last] = _last_messages([room], user=user, muted=muted_ids(user=user))
+    return {
+        **room_payload(room, user=user, unread=unread_count(user=user, room=room)),
+        "last_message": last,
+    }
+
+
 def room_payload(
     room: Room, *, user, unread: int, next_meetup: dict | None = None, state: dict | None = None
 ) -> dict:
@@ -227,7 +251,7 @@ def room_payload(
     return {
         "id": room.pk,
         "slug": room.slug,
-        "name": room.name,
+        "name": room_name(room, user=user),
         "kind": room.kind,
         "topic": room.topic,
         "last_seq": room.last_seq,

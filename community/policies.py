@@ -1,6 +1,6 @@
 """Who may do what in the community. Roles are decided here and nowhere else."""
 
-from community.models import MINIMUM_AGE, Role, age_for_birth_year
+from community.models import MINIMUM_AGE, Organisation, Role, age_for_birth_year
 
 
 def old_enough_to_join(*, birth_year: int) -> bool:
@@ -48,3 +48,21 @@ def can_correct_birth_year(*, user, member) -> bool:
 
 def can_act_for_organisation(*, user, organisation) -> bool:
     return is_coordinator(user) and user.organisation_id == organisation.pk
+
+
+def unit_municipality_id(user) -> int | None:
+    """The municipality whose carer-support unit this coordinator works in, or None.
+
+    A municipality's own unit answers its members (talk requests, support conversations);
+    coordinators of associations and national bodies do not."""
+    if not is_coordinator(user):
+        return None
+    organisation = user.organisation
+    if organisation is None or organisation.kind != Organisation.Kind.MUNICIPAL_UNIT:
+        return None
+    return organisation.municipality_id
+
+
+def is_unit_staff_of(*, user, municipality_id: int | None) -> bool:
+    """Whether this person works in the carer-support unit of that municipality."""
+    return municipality_id is not None and unit_municipality_id(user) == municipality_id

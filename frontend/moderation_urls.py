@@ -8,6 +8,11 @@ urlpatterns = [
     path("moderering/", views.dashboard, name="moderation"),
     path("moderering/<id:item_id>/", views.item_detail, name="moderation_item"),
     path("moderering/<id:item_id>/atgard/", views.item_action, name="moderation_item_action"),
+    path(
+        "moderering/<id:item_id>/stodsamtal/",
+        views.item_conversation,
+        name="moderation_item_conversation",
+    ),
     path("moderering/rum/<id:room_id>/", views.room_controls, name="moderation_room"),
     path("moderering/rum/<id:room_id>/atgard/", views.room_action, name="moderation_room_action"),
     path("moderering/regler/", views.rules, name="moderation_rules"),

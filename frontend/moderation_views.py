@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chat import policies as chat_policies
 from chat import selectors as chat_selectors
 from chat.models import Message, Room
-from community.errors import BredvidError
+from community.errors import BredvidError, Forbidden, NotFound
 from frontend.moderation_forms import (
     ItemActionForm,
     LockForm,
@@ -31,6 +32,7 @@ from frontend.moderation_forms import (
 )
 from moderation import policies, selectors
 from moderation.models import QueueItem, Report, Sanction, WordRule
+from moderation.services import conversations
 from moderation.services import members as member_services
 from moderation.services import messages as message_services
 from moderation.services import reports as report_services
@@ -98,8 +100,13 @@ def _rule_or_404(request, rule_id: int) -> WordRule:
 
 
 def _moderated_rooms(user):
-    """The rooms whose queue this person sees (the selectors offer no list of them yet)."""
-    rooms = Room.objects.filter(is_archived=False).order_by("kind", "name")
+    """The rooms whose queue this person sees (the selectors offer no list of them yet);
+    support conversations are opened from their items, not listed here."""
+    rooms = (
+        Room.objects.filter(is_archived=False)
+        .exclude(kind=Room.Kind.SUPPORT)
+        .order_by("kind", "name")
+    )
     group_ids = policies.moderated_group_ids(user)
     return rooms if group_ids is None else rooms.filter(group_id__in=group_ids)
 
@@ -210,6 +217,10 @@ def _item_context(request, item: QueueItem, form: ItemActionForm) -> dict:
         "author_is_staff": policies.is_staff(message.author),
         "message_actions": [(a, MESSAGE_ACTION_LABELS[a]) for a in MESSAGE_ACTIONS[message.state]],
         "can_suspend": policies.can_suspend(request.user),
+        "can_open_conversation": chat_policies.can_have_support_room(message.author)
+        and chat_policies.can_open_support_room(
+            user=request.user, municipality_id=message.author.municipality_id
+        ),
         "form": form,
     }
 
@@ -322,6 +333,20 @@ def item_action(request, item_id: int):
                 return redirect("frontend:moderation")
             return redirect("frontend:moderation_item", item_id=item.pk)
     return render(request, "frontend/moderation/item.html", _item_context(request, item, form))
+
+
+@require_POST
+@login_required
+def item_conversation(request, item_id: int):
+    """Open (or find) the support conversation with the item's author, and go there."""
+    try:
+        opened = conversations.queue_item_conversation_open(user=request.user, item_id=item_id)
+    except (Forbidden, NotFound):
+        raise Http404 from None
+    except BredvidError as error:
+        messages.error(request, str(error.detail))
+        return redirect("frontend:moderation_item", item_id=item_id)
+    return redirect("frontend:room", room_id=opened.room.pk)
 
 
 # --- Room controls ------------------------------------------------------------------------

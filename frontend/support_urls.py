@@ -22,6 +22,11 @@ urlpatterns = [
     path("samordning/samtal/", views.talk_queue, name="talk_queue"),
     path("samordning/samtal/<id:request_id>/tid/", views.talk_propose, name="talk_propose"),
     path("samordning/samtal/<id:request_id>/", views.talk_handle, name="talk_handle"),
+    path(
+        "samordning/samtal/<id:request_id>/stodsamtal/",
+        views.talk_conversation,
+        name="talk_conversation",
+    ),
     path("samordning/stod/", views.support_manage, name="support_manage"),
     path("samordning/stod/ny/", views.entry_create, name="entry_create"),
     path("samordning/stod/<id:entry_id>/andra/", views.entry_edit, name="entry_edit"),

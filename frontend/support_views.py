@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community.errors import BredvidError, NotFound
+from community.errors import BredvidError, Forbidden, NotFound
 from community.models import CaresFor, SituationTag, TalkRequest
 from frontend.support_forms import (
     ArticleFilterForm,
@@ -36,6 +36,7 @@ from frontend.support_forms import (
 )
 from groups import selectors as group_selectors
 from groups.models import Theme
+from moderation.services import conversations
 from support import policies, selectors, services
 from support.content import render_markdown
 
@@ -461,6 +462,23 @@ def talk_propose(request, request_id: int):
         else:
             messages.success(request, _("The member is told about the time."))
     return redirect(reverse("frontend:talk_queue") + f"#talk-{request_id}")
+
+
+@require_POST
+@login_required
+def talk_conversation(request, request_id: int):
+    """Open (or find) the support conversation with the member who asked, and go there."""
+    _queue_or_404(request)
+    try:
+        opened = conversations.talk_request_conversation_open(
+            user=request.user, request_id=request_id
+        )
+    except (Forbidden, NotFound):
+        raise Http404 from None
+    except BredvidError as error:
+        messages.error(request, str(error.detail))
+        return redirect(reverse("frontend:talk_queue") + f"#talk-{request_id}")
+    return redirect("frontend:room", room_id=opened.room.pk)
 
 
 # --- coordinators: entries and articles ---------------------------------------------------

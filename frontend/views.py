@@ -136,6 +136,7 @@ def room(request, room_id: int):
     muted_until = mine["muted_until"]
     context = {
         "room": chat_room,
+        "room_name": chat_selectors.room_name(chat_room, user=request.user),
         "can_post": chat_policies.can_post(user=request.user, room=chat_room),
         "can_moderate": moderation_policies.can_moderate_room(user=request.user, room=chat_room),
         "last_read_seq": chat_selectors.last_read_seq(user=request.user, room_id=chat_room.pk),

@@ -19,6 +19,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from chat import selectors as chat_selectors
+from chat import serializers as chat_serializers
 from chat.models import Room
 from community import rest
 from community.errors import Forbidden, NotFound
@@ -26,7 +27,7 @@ from community.rest import CONFLICT, INVALID
 from moderation import policies, selectors
 from moderation import serializers as s
 from moderation.models import AuditEntry, CrisisContact, QueueItem, Sanction, WordRule
-from moderation.services import ages, members, messages, reports, rooms, rules
+from moderation.services import ages, conversations, members, messages, reports, rooms, rules
 
 FORBIDDEN = OpenApiResponse(description="forbidden: not a moderator (or coordinator) here")
 NOT_FOUND = OpenApiResponse(description="not_found: missing or not yours to moderate")
@@ -113,6 +114,52 @@ class QueueItemView(APIView):
                 ),
             }
         )
+
+
+class QueueConversationView(APIView):
+    """Open (or find) the support conversation with the author of a queue item."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: chat_serializers.RoomSerializer,
+            201: chat_serializers.RoomSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            422: INVALID,
+        },
+    )
+    def post(self, request, item_id: int):
+        opened = conversations.queue_item_conversation_open(user=request.user, item_id=item_id)
+        return _opened(request, opened)
+
+
+def _opened(request, opened) -> Response:
+    """The room payload: 201 when just opened, 200 when it was open already."""
+    return Response(
+        chat_selectors.room_payload_for(user=request.user, room=opened.room),
+        status=status.HTTP_201_CREATED if opened.created else status.HTTP_200_OK,
+    )
+
+
+class TalkRequestConversationView(APIView):
+    """Open (or find) the support conversation with the member who asked to talk."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: chat_serializers.RoomSerializer,
+            201: chat_serializers.RoomSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            422: INVALID,
+        },
+    )
+    def post(self, request, request_id: int):
+        opened = conversations.talk_request_conversation_open(
+            user=request.user, request_id=request_id
+        )
+        return _opened(request, opened)
 
 
 class MemberHistoryView(APIView):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from chat import policies as chat_policies
 from chat import selectors as chat_selectors
 from chat.models import Message, Room
+from community import policies as community_policies
 from community.models import Organisation, Role, User
 from groups import policies as group_policies
 from groups.models import PeerGroup
@@ -29,11 +30,20 @@ def active_mute(*, user, room: Room) -> Sanction | None:
     )
 
 
+def in_moderated_rooms(*, user, group_ids) -> Q:
+    """Items in the groups' rooms, and in the support conversations of the person's unit."""
+    where = Q(room__group_id__in=group_ids)
+    unit_municipality_id = community_policies.unit_municipality_id(user)
+    if unit_municipality_id is not None:
+        where |= Q(room__kind=Room.Kind.SUPPORT, room__municipality_id=unit_municipality_id)
+    return where
+
+
 def queue_items(*, user, status=QueueItem.Status.OPEN, priority=None, room_id=None):
     items = QueueItem.objects.select_related("message", "message__author", "room")
     group_ids = policies.moderated_group_ids(user)
     if group_ids is not None:
-        items = items.filter(room__group_id__in=group_ids)
+        items = items.filter(in_moderated_rooms(user=user, group_ids=group_ids))
     if status:
         items = items.filter(status=status)
     if priority is not None:
@@ -141,9 +151,11 @@ def _audit_scope(viewer) -> Q | None:
     organisation_id = group_policies.hosting_organisation_id(viewer)
     if organisation_id is None:
         return Q(pk__in=[])
-    where = Q(
-        group_id__in=PeerGroup.objects.filter(organisation_id=organisation_id).values("pk")
-    ) | Q(room_id__in=Room.objects.filter(group__organisation_id=organisation_id).values("pk"))
+    where = (
+        _support_rooms_of_unit(viewer)
+        | Q(group_id__in=PeerGroup.objects.filter(organisation_id=organisation_id).values("pk"))
+        | Q(room_id__in=Room.objects.filter(group__organisation_id=organisation_id).values("pk"))
+    )
     municipality_id = policies.staff_municipality_id(viewer)
     if municipality_id is not None:
         residents = User.objects.filter(municipality_id=municipality_id)
@@ -153,6 +165,15 @@ def _audit_scope(viewer) -> Q | None:
             | Q(target_type="user", target_id__in=_keys(residents))
         )
     return where
+
+
+def _support_rooms_of_unit(viewer) -> Q:
+    """What happened in the support conversations of the viewer's carer-support unit."""
+    unit_municipality_id = community_policies.unit_municipality_id(viewer)
+    if unit_municipality_id is None:
+        return Q(pk__in=[])
+    rooms = Room.objects.filter(kind=Room.Kind.SUPPORT, municipality_id=unit_municipality_id)
+    return Q(room_id__in=rooms.values("pk"))
 
 
 def _keys(queryset: QuerySet) -> QuerySet:

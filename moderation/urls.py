@@ -10,6 +10,17 @@ urlpatterns = [
         api.QueueItemView.as_view(),
         name="moderation-queue-item",
     ),
+    path(
+        "moderation/queue/<id:item_id>/conversation/",
+        api.QueueConversationView.as_view(),
+        name="moderation-queue-conversation",
+    ),
+    # a talk request's conversation is opened here, above both chat and support
+    path(
+        "talk-requests/<id:request_id>/conversation/",
+        api.TalkRequestConversationView.as_view(),
+        name="talk-request-conversation",
+    ),
     path("moderation/actions/", api.ActionView.as_view(), name="moderation-actions"),
     path("moderation/audit/", api.AuditListView.as_view(), name="moderation-audit"),
     path(

@@ -50,14 +50,7 @@ def handles_talk_requests_in(*, user, municipality_id: int | None) -> bool:
     Coordinators of associations and national bodies do not see them: a member asked the
     municipality, and what they wrote stays with its staff.
     """
-    if not community_policies.is_coordinator(user) or municipality_id is None:
-        return False
-    organisation = user.organisation
-    return (
-        organisation is not None
-        and organisation.kind == Organisation.Kind.MUNICIPAL_UNIT
-        and organisation.municipality_id == municipality_id
-    )
+    return community_policies.is_unit_staff_of(user=user, municipality_id=municipality_id)
 
 
 def can_handle_talk_request(*, user, talk_request: TalkRequest) -> bool:

@@ -12,9 +12,11 @@ from chat.services.sending import (
     meetup_published,
     message_send,
 )
+from chat.services.support import Opened, support_room_open
 
 __all__ = [
     "CLIENT_ID_MAX",
+    "Opened",
     "TYPING_EVERY_SECONDS",
     "Sent",
     "meetup_card_post",
@@ -29,5 +31,6 @@ __all__ = [
     "reaction_remove",
     "read_mark",
     "room_create",
+    "support_room_open",
     "typing_signal",
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from chat import broadcast, policies, selectors
 from chat.models import Message, Room
+from chat.services import support
 from chat.services.sending import _clean_body
 from community import ports as community_ports
 from community.errors import (
@@ -99,10 +100,12 @@ def _store_edit(*, user, message_id: int, body: str, verdict) -> dict:
     message = _own_message(user=user, message_id=message_id)
     message.body = body
     message.edited_at = timezone.now()
-    if verdict.held:
+    if policies.holds_for_review(held=verdict.held, room=message.room):
         message.state = Message.State.HELD
     message.save(update_fields=["body", "edited_at", "state"])
     community_ports.screening().after_screening(message=message, verdict=verdict, author=user)
+    if message.room.kind == Room.Kind.SUPPORT:
+        support.support_message_logged(message=message, action="support.message_edit")
     message_announce(message)
     return selectors.message_for_broadcast(message.pk)
 

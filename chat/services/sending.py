@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from chat import broadcast, policies, ports, selectors
 from chat.models import BODY_MAX_LENGTH, Message, Room
-from chat.services import limiter
+from chat.services import limiter, support
 from community import ports as community_ports
 from community.errors import (
     BredvidError,
@@ -128,9 +128,13 @@ def _insert_message(
         body=body,
         client_id=client_id,
         reply_to_id=reply_to_id,
-        state=Message.State.HELD if verdict.held else Message.State.VISIBLE,
+        state=Message.State.HELD
+        if policies.holds_for_review(held=verdict.held, room=room)
+        else Message.State.VISIBLE,
     )
     community_ports.screening().after_screening(message=message, verdict=verdict, author=user)
+    if room.kind == Room.Kind.SUPPORT:
+        support.support_message_logged(message=message)
     role = policies.role_in_room(is_author=True, is_moderator=moderator)
     return selectors.message_payload(
         message, [], actions=policies.actions_for_role(message=message, role=role)

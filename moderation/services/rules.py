@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from chat.models import Message, Room
 from community.errors import Code, Conflict, Invalid, NotFound, RuleBroken
 from moderation import broadcast as moderation_broadcast
-from moderation import policies, screening, selectors
+from moderation import patterns, policies, screening, selectors
 from moderation.models import CrisisContact, QueueItem, WordRule
 from moderation.screening import Verdict
 from moderation.services import audit
@@ -116,6 +116,11 @@ def _valid_rule(fields: dict) -> dict:
             re.compile(pattern)
         except re.error:
             errors["pattern"] = [_("That is not a valid regular expression.")]
+    else:
+        try:
+            patterns.compile_pattern(pattern, fields.get("language") or "sv")
+        except patterns.PatternError as error:
+            errors["pattern"] = [str(error)]
     if fields.get("action") not in WordRule.Action.values:
         errors["action"] = [_("Choose block, hold or flag.")]
     if fields.get("category") not in WordRule.Category.values:

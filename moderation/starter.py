@@ -84,7 +84,8 @@ CRISIS_PATTERNS = [
             "ta|tar|tog ~1 livet|liv av mig|mej|mig",
             "ta|tar mitt liv",
             "döda|dödar mig|mej själv|sjalv",
-            "skär|skar|skurit|skära|skärt mig|mej|sig !lagade|laga*|matlagning|fingr*|tumme*",
+            "skär|skar|skurit|skära|skärt mig|mej|sig "
+            "!lagade|laga*|matlagning|fingr*|tumme*|papper*",
             "skada|skadar|skadat|skadade mig|mej själv",
             "självskad*|sjalvskad*|självsk*",
             "självmord*|sjalvmord*|självmord* !biologi*|lektion*|bok|boken|film*|serie*",
@@ -143,7 +144,7 @@ CRISIS_PATTERNS = [
             "skär|skar|skurit sig",
             f"{FAMILY_SV} ... självmord*",
             "överdos*|overdos*",
-            "återfall* !förra|bättre|nykter|år sedan|sedan dess",
+            "återfall* !förra|bättre|nykter !år sedan !sedan dess",
             "tagit|tog ~1 för många|massa|alla|hela ~2 tablett*|piller",
             "medvetslös*|medvetlös*",
             "andas ~1 inte|konstigt|knappt",
@@ -160,7 +161,7 @@ CRISIS_PATTERNS = [
         (p, "en", C.CRISIS_OTHER, A.FLAG)
         for p in (
             "hit|hits|hitting|beat|beats|beating|punch|punched|punches ~3 me|mom|mum|mother|"
-            "her|him|brother|sister|us !ball|record|chess|game|pillow|lol|gym",
+            "her|him|brother|sister|us !ball|record|chess|game|pillow|lol|gym !beat|beats me at",
             "kill|killing|hurt|hurting|cut|cutting|harm|harming ~1 himself|herself|themselves",
             "threat*|threaten* ~3 kill|hurt|end|knife|gun|us|me",
             f"{FAMILY_EN}|he|she ~3 hurt|hurts ~1 my|me|her|him !feelings",

@@ -7,13 +7,15 @@ caught when it would get a crisis card. The figures are printed (``-s``) and wri
 tests/artifacts/crisis_eval.json.
 """
 
+import importlib
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 
-from moderation import screening
+from moderation import patterns, screening, starter
 from moderation.models import WordRule
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +68,33 @@ def test_recall_and_false_cards_per_class(member, record_property):
     assert figures["own"]["rate"] >= 0.9, misses["own"]
     assert figures["other"]["rate"] >= 0.75, misses["other"]
     assert figures["benign"]["rate"] <= 0.1, misses["benign"]
+
+
+def test_every_starter_pattern_reads_and_fits():
+    for pattern, language, _category, _action in starter.CRISIS_PATTERNS:
+        assert len(pattern) <= 200, pattern
+        patterns.compile_pattern(pattern, language)
+    assert [starter._pattern_of(c, start)[: len(start)] for _o, c, start in starter.REPLACED] == [
+        start for _o, _c, start in starter.REPLACED
+    ]
+
+
+def test_plain_rules_from_before_patterns_keep_their_literal_meaning():
+    # given rules saved as plain text before the pattern language (and only those)
+    WordRule.objects.filter(is_regex=False).delete()
+    odd = WordRule.objects.create(pattern="a|b", category="spam", action="flag")
+    stars = WordRule.objects.create(pattern="***", category="spam", action="flag")
+    words = WordRule.objects.create(pattern="sälj billigt", category="spam", action="flag")
+    migration = importlib.import_module("moderation.migrations.0004_word_patterns")
+
+    # when the migration runs
+    migration.keep_literal_rules(django_apps, None)
+
+    # then text the pattern language would read differently is a literal expression
+    odd.refresh_from_db(), stars.refresh_from_db(), words.refresh_from_db()
+    assert (odd.is_regex, odd.pattern) == (True, r"(?<!\w)a\|b(?!\w)")
+    assert (stars.is_regex, stars.pattern) == (True, r"(?<!\w)\*\*\*(?!\w)")
+    assert (words.is_regex, words.pattern) == (False, "sälj billigt")
+    found = {r.pk for r in screening.matching_rules("säg a|b och *** och sälj billigt")}
+    assert found == {odd.pk, stars.pk, words.pk}
+    assert screening.matching_rules("a b") == []

@@ -106,6 +106,24 @@ def _crisis_card(*, author, categories) -> None:
         )
 
 
+def rule_try(*, user, text: str, language: str | None = None) -> dict:
+    """What the active rules would do with ``text``: the one screening, nothing stored,
+    nobody told. For those who may edit rules (the editor's "try a sentence")."""
+    if not policies.can_edit_rules(user):
+        raise NotFound()
+    if not text.strip():
+        raise Invalid(fields={"text": [_("Write a sentence to try.")]})
+    verdict = screening.screen(user=user, body=text, moderator=False, language=language)
+    return {
+        "action": verdict.action,
+        "crisis": verdict.crisis,
+        "rules": [
+            {"id": rule.pk, "pattern": rule.pattern, "why": verdict.why[rule.pk]}
+            for rule in verdict.rules
+        ],
+    }
+
+
 def _valid_rule(fields: dict) -> dict:
     pattern = (fields.get("pattern") or "").strip()
     errors = {}

@@ -124,21 +124,34 @@ def rule_try(*, user, text: str, language: str | None = None) -> dict:
     }
 
 
+def pattern_problem(*, pattern: str, is_regex: bool, language: str) -> str | None:
+    """Why a rule's pattern cannot be used, or None: a regex compiles, a pattern reads."""
+    if is_regex:
+        try:
+            re.compile(pattern)
+        except re.error:
+            return _("That is not a valid regular expression.")
+        return None
+    try:
+        patterns.compile_pattern(pattern, language)
+    except patterns.PatternError as error:
+        return str(error)
+    return None
+
+
 def _valid_rule(fields: dict) -> dict:
     pattern = (fields.get("pattern") or "").strip()
     errors = {}
     if not pattern or len(pattern) > 200:
         errors["pattern"] = [_("Give a word or pattern of at most 200 characters.")]
-    elif fields.get("is_regex"):
-        try:
-            re.compile(pattern)
-        except re.error:
-            errors["pattern"] = [_("That is not a valid regular expression.")]
     else:
-        try:
-            patterns.compile_pattern(pattern, fields.get("language") or "sv")
-        except patterns.PatternError as error:
-            errors["pattern"] = [str(error)]
+        problem = pattern_problem(
+            pattern=pattern,
+            is_regex=bool(fields.get("is_regex")),
+            language=fields.get("language") or "sv",
+        )
+        if problem:
+            errors["pattern"] = [problem]
     if fields.get("action") not in WordRule.Action.values:
         errors["action"] = [_("Choose block, hold or flag.")]
     if fields.get("category") not in WordRule.Category.values:

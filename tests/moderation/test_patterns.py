@@ -167,3 +167,22 @@ def test_plain_text_with_brackets_of_other_kinds_is_words():
     assert fires("(olämpligt", "det var olämpligt")
     assert fires("cp-unge", "din cp-unge")
     assert fires("köp nu", "Köp nu!")
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_pattern_that_does_not_read(admin_client):
+    from moderation.models import WordRule
+
+    before = WordRule.objects.count()
+
+    response = admin_client.post(
+        "/admin/moderation/wordrule/add/",
+        {"pattern": "vill ... ", "language": "sv", "category": "spam", "action": "flag"},
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "pattern": ["A gap goes between two words."]
+    }
+    assert WordRule.objects.count() == before

@@ -1,10 +1,12 @@
 """The word-rule pattern language: patterns over words as people write them.
 
-A message is read into words: lower case, without diacritics ("längre" and "langre" are one
-word), letters repeated three times or more counted once or twice ("dööö" is "dö", "villlll"
-is "vill"), apostrophes dropped ("don't" is "dont"), every other sign a word break. Each word
-is then stemmed in the rule's language (Snowball: "hotar" and "hota" share a stem, as do
-"tabletterna" and "tablett", "cutting" and "cut").
+A message is read into words: lower case, letters repeated three times or more counted once
+or twice ("dööö" is "dö", "villlll" is "vill"), apostrophes dropped ("don't" is "dont"),
+every other sign a word break. Each word is stemmed in the rule's language (Snowball:
+"hotar" and "hota" share a stem, as do "tabletterna" and "tablett", "cutting" and "cut").
+A pattern word written with å, ä or ö also matches the word written without them
+("längre" matches "langre"); one written without them matches only so ("hora" never
+matches "hörs").
 
 A pattern is words separated by spaces; the words of a match follow each other in order:
 
@@ -46,16 +48,28 @@ class PatternError(ValueError):
 
 
 def _plain(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", word)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
 
 
 def _forms(word: str) -> tuple[str, ...]:
-    """The spellings a word may stand for: repeated letters once, and twice."""
-    plain = _plain(word)
-    if not REPEATS.search(plain):
-        return (plain,)
-    return (REPEATS.sub(r"\1", plain), REPEATS.sub(r"\1\1", plain))
+    """The spellings a word may stand for, in lower case: repeated letters once, and twice."""
+    lower = word.lower()
+    if not REPEATS.search(lower):
+        return (lower,)
+    return (REPEATS.sub(r"\1", lower), REPEATS.sub(r"\1\1", lower))
+
+
+def _keys(form: str, language: str, plain: bool) -> set[str]:
+    """What a word is compared by: ``=`` its stem as written; ``~`` its stem without
+    diacritics, for a word written without them (``langre``) or a pattern word written with
+    them (``längre``). So "längre" in a pattern also matches "langre" in a text, while a
+    pattern word without diacritics (``hora``) never matches a text word with them ("hörs")."""
+    if plain:
+        return {"=" + stem(form, language), "~" + stem(form, language)}
+    return {"=" + stem(form, language)}
 
 
 @lru_cache(maxsize=64)
@@ -80,12 +94,14 @@ class Reading:
     def __init__(self, text: str):
         self.words = _words(text)
         self.forms = [_forms(word) for word in self.words]
+        self.plain = [_plain(word) == word for word in self.words]
         self._keys: dict[str, list[frozenset[str]]] = {}
 
     def keys(self, language: str) -> list[frozenset[str]]:
         if language not in self._keys:
             self._keys[language] = [
-                frozenset(stem(form, language) for form in forms) for forms in self.forms
+                frozenset().union(*(_keys(form, language, plain) for form in forms))
+                for forms, plain in zip(self.forms, self.plain, strict=True)
             ]
         return self._keys[language]
 
@@ -100,7 +116,7 @@ def read(text: str) -> Reading:
 @dataclass(frozen=True)
 class Element:
     stems: frozenset[str]
-    prefixes: tuple[str, ...]
+    prefixes: tuple[tuple[str, str], ...]  # as written, and without diacritics
     optional: bool = False
     gap: int = 0  # other words that may come before it, after the element before
 
@@ -108,7 +124,8 @@ class Element:
         if self.stems & keys[position]:
             return True
         forms = reading.forms[position]
-        return any(form.startswith(p) for p in self.prefixes for form in forms)
+        side = 1 if reading.plain[position] else 0
+        return any(form.startswith(p[side]) for p in self.prefixes for form in forms)
 
 
 @dataclass(frozen=True)
@@ -211,14 +228,15 @@ def _elements(token: str, language: str) -> list[Element]:
         raise PatternError(_("Put one optional word in brackets: [typ] or [typ|bara]."))
     if "|" not in inner and not inner.endswith("*") and not optional:
         # Plain text: its words follow each other, as they did before patterns.
-        return [Element(frozenset({_stem_word(w, language)}), ()) for w in _words(inner)]
+        return [Element(frozenset(_stem_word(w, language)), ()) for w in _words(inner)]
     stems, prefixes = set(), []
     for alternative in inner.split("|"):
         if alternative.endswith("*"):
             prefix = _only_word(alternative[:-1])
-            prefixes.append(_forms(prefix)[-1])
+            written = _forms(prefix)[-1]
+            prefixes.append((written, _plain(written)))
         else:
-            stems.add(_stem_word(_only_word(alternative), language))
+            stems.update(_stem_word(_only_word(alternative), language))
     return [Element(frozenset(stems), tuple(prefixes), optional)]
 
 
@@ -229,5 +247,8 @@ def _only_word(text: str) -> str:
     return words[0]
 
 
-def _stem_word(word: str, language: str) -> str:
-    return stem(_forms(word)[-1], language)
+def _stem_word(word: str, language: str) -> set[str]:
+    written = _forms(word)[-1]
+    if _plain(written) == written:
+        return {"=" + stem(written, language)}
+    return {"=" + stem(written, language), "~" + stem(_plain(written), language)}

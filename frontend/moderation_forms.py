@@ -159,7 +159,7 @@ class RuleForm(forms.Form):
         label=_("Word or pattern"),
         max_length=200,
         help_text=_(
-            "Words match every form of the word, with or without å, ä and ö. "
+            "Words match every form of the word; with å, ä and ö also written without. "
             "a|b: either word. ...: up to three words between. [typ]: may be left out. "
             "själv*: begins so. !skratt: not when the message also has this."
         ),

@@ -185,8 +185,9 @@ def compile_pattern(pattern: str, language: str) -> Pattern:
         else:
             parts[-1].append(part)
     main, *guards = (_sequence(tokens, language) for tokens in parts)
-    if not any(not element.optional for element in main):
-        raise PatternError(_("A pattern needs at least one word that must be there."))
+    for sequence in (main, *guards):
+        if all(element.optional for element in sequence):
+            raise PatternError(_("A pattern needs at least one word that must be there."))
     return Pattern(language=language, elements=main, guards=tuple(guards))
 
 

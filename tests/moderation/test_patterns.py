@@ -159,6 +159,7 @@ def test_why_names_the_words_that_matched():
         "vill ... ... dö",
         "[[typ]] dö",
         "a |b",
+        "dö ![av]",
     ],
 )
 def test_a_pattern_that_does_not_read_is_refused(pattern):

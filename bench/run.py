@@ -40,7 +40,16 @@ from bench import loadgen, report, servers  # noqa: E402
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 BASELINE = HERE / "baseline.json"
-SCENARIOS = ("core", "pubsub", "ceiling", "saturation", "profile", "memory", "resume")
+SCENARIOS = (
+    "core",
+    "pubsub",
+    "ceiling",
+    "saturation",
+    "profile",
+    "memory",
+    "resume",
+    "screening",
+)
 APP = "pubsub"  # the layer config/settings.py uses: measured longest, ramped, profiled
 OTHER = "core"  # the core (list) layer, bench/settings_core.py: the comparison
 
@@ -87,6 +96,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--concurrency", type=int, default=30, help="sockets opening at once per server (30)"
     )
+    p.add_argument("--screening-rules", type=int, default=200, help="active rules (200)")
     p.add_argument("--only", default=",".join(SCENARIOS), help="scenarios: " + ",".join(SCENARIOS))
     p.add_argument(
         "--database-url",
@@ -288,6 +298,23 @@ def setup_data(args) -> dict:
             "--resume-messages",
             str(args.resume_messages),
         ],
+        cwd=servers.APP_ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def screening_scenario(args) -> dict:
+    """Word-rule screening per message, in its own process against the bench database."""
+    env = {**server_env(args), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env["PYTHONPATH"] = str(servers.APP_ROOT)
+    out = subprocess.run(  # noqa: S603
+        [str(servers.BIN / "python"), str(HERE / "screening.py")]
+        + ["--rules", str(args.screening_rules)],
         cwd=servers.APP_ROOT,
         env=env,
         check=True,
@@ -854,6 +881,16 @@ def print_report(results: dict, baseline: dict | None) -> None:
             "  lost = not arrived within the drain time; cpu% of one core (2 cores = 200%);\n"
             "  other = PostgreSQL and anything else running on the machine"
         )
+    screened = results.get("screening")
+    if screened:
+        print()
+        print(
+            f"screening: {screened['messages']} messages against {screened['rules']} active "
+            f"rules: mean {screened['mean_ms']} ms, p50 {screened['p50_ms']} ms, "
+            f"p99 {screened['p99_ms']} ms, max {screened['max_ms']} ms per message; the rules\n"
+            f"  alone (no shared-cache version read): mean {screened['rules_only_mean_ms']} ms, "
+            f"p99 {screened['rules_only_p99_ms']} ms"
+        )
     sat = results["saturation"]
     if sat:
         print()
@@ -981,6 +1018,9 @@ def main(argv=None) -> int:
             f"data: {len(data['users'])} users, {len(data['rooms'])} rooms, "
             f"{data['resume_messages']} messages to resume ({data['seconds']} s)"
         )
+        if "screening" in args.only:
+            say(f"screening messages against {args.screening_rules} active word rules")
+            results["screening"] = screening_scenario(args)
         asyncio.run(scenarios(data, args, results))
     except KeyboardInterrupt:
         say("interrupted; stopping servers")

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from chat.models import BODY_MAX_LENGTH
 from moderation.models import QueueItem, Report, WordRule
 from moderation.services.members import MESSAGE_MAX
 from moderation.services.rooms import SLOW_MODE_MAX
@@ -157,7 +158,11 @@ class RuleForm(forms.Form):
     pattern = forms.CharField(
         label=_("Word or pattern"),
         max_length=200,
-        help_text=_("A plain word matches as a whole word, in upper or lower case."),
+        help_text=_(
+            "Words match every form of the word; with å, ä and ö also written without. "
+            "a|b: either word. ...: up to three words between. [typ]: may be left out. "
+            "själv*: begins so. !skratt: not when the message also has this."
+        ),
     )
     is_regex = forms.BooleanField(label=_("It is a regular expression"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
@@ -175,3 +180,17 @@ class RuleForm(forms.Form):
 
     def rule_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+class RuleTryForm(forms.Form):
+    text = forms.CharField(
+        label=_("A sentence"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Nothing is saved and nobody is told: it only shows what the rules do."),
+    )
+    language = forms.ChoiceField(
+        label=_("Rules in"),
+        choices=[("", _("All languages")), *settings.LANGUAGES],
+        required=False,
+    )

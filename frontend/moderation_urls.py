@@ -16,6 +16,7 @@ urlpatterns = [
     path("moderering/rum/<id:room_id>/", views.room_controls, name="moderation_room"),
     path("moderering/rum/<id:room_id>/atgard/", views.room_action, name="moderation_room_action"),
     path("moderering/regler/", views.rules, name="moderation_rules"),
+    path("moderering/regler/prova/", views.rule_try, name="moderation_rules_try"),
     path("moderering/regler/<id:rule_id>/", views.rule_edit, name="moderation_rule"),
     path(
         "moderering/regler/<id:rule_id>/aktiv/",

@@ -27,6 +27,7 @@ from frontend.moderation_forms import (
     PinForm,
     QueueFilterForm,
     RuleForm,
+    RuleTryForm,
     SlowModeForm,
     UnpinForm,
 )
@@ -477,8 +478,36 @@ def rules(request):
                 request, _("The rule “%(pattern)s” is added.") % {"pattern": rule.pattern}
             )
             return redirect("frontend:moderation_rules")
-    context = {"form": form, "rules": WordRule.objects.order_by("category", "pattern")}
+    return _rules_page(request, form=form)
+
+
+def _rules_page(request, *, form, try_form=None, result=None):
+    context = {
+        "form": form,
+        "try_form": try_form or RuleTryForm(),
+        "result": result,
+        "rules": WordRule.objects.order_by("category", "pattern"),
+    }
     return render(request, "frontend/moderation/rules.html", context)
+
+
+@require_POST
+@login_required
+def rule_try(request):
+    """The rules page with what the active rules would do with a sentence, and why."""
+    _require(policies.can_edit_rules(request.user))
+    try_form, result = RuleTryForm(request.POST), None
+    if try_form.is_valid():
+        try:
+            result = rule_services.rule_try(
+                user=request.user,
+                text=try_form.cleaned_data["text"],
+                language=try_form.cleaned_data["language"] or None,
+            )
+        except BredvidError as error:
+            _add_errors(try_form, error)
+    form = RuleForm(initial={"language": "sv", "is_active": True})
+    return _rules_page(request, form=form, try_form=try_form, result=result)
 
 
 @require_http_methods(["GET", "POST"])

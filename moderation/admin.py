@@ -10,7 +10,7 @@ from community.admin import UserAdmin as CommunityUserAdmin
 from community.models import User
 from moderation import screening, selectors
 from moderation.models import AuditEntry, CrisisContact, WordRule
-from moderation.services import ages
+from moderation.services import ages, rules
 
 
 @admin.register(AuditEntry)
@@ -50,8 +50,27 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+class WordRuleForm(forms.ModelForm):
+    class Meta:
+        model = WordRule
+        fields = ["pattern", "is_regex", "language", "category", "action", "is_active"]
+
+    def clean(self):
+        """The same check as the rules service: a regex compiles, a pattern reads."""
+        data = super().clean()
+        problem = rules.pattern_problem(
+            pattern=data.get("pattern") or "",
+            is_regex=bool(data.get("is_regex")),
+            language=data.get("language") or "sv",
+        )
+        if problem:
+            self.add_error("pattern", problem)
+        return data
+
+
 @admin.register(WordRule)
 class WordRuleAdmin(admin.ModelAdmin):
+    form = WordRuleForm
     list_display = ["pattern", "category", "action", "language", "is_regex", "is_active"]
     list_filter = ["category", "action", "language", "is_active"]
     search_fields = ["pattern"]

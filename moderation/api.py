@@ -519,6 +519,17 @@ class RuleDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class RuleTryView(APIView):
+    @extend_schema(
+        request=s.RuleTrySerializer,
+        responses={200: s.RuleTryResultSerializer, 400: INVALID, 404: NOT_FOUND},
+    )
+    def post(self, request):
+        _editable_rules(request.user)
+        data = rest.valid(s.RuleTrySerializer, request.data)
+        return Response(rules.rule_try(user=request.user, **data))
+
+
 # --- crisis contacts ----------------------------------------------------------------------
 
 

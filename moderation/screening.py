@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chat.models import Message
 from groups.models import Membership, PeerGroup
+from moderation import patterns
 from moderation.models import WordRule
 
 LINK = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
@@ -24,6 +25,7 @@ class Verdict:
     rules: list[WordRule] = field(default_factory=list)
     crisis: list[str] = field(default_factory=list)  # crisis categories that matched
     reason: str = ""
+    why: dict[int, str] = field(default_factory=dict)  # rule id: the words it matched
 
     @property
     def blocked(self) -> bool:
@@ -38,10 +40,66 @@ class Verdict:
             self.action, self.reason = action, reason
 
 
-def _compiled(rule: WordRule) -> re.Pattern:
+class Regex:
+    """A rule written as a regular expression (older rules; still editable as such)."""
+
+    def __init__(self, expression: str):
+        self.expression = re.compile(expression, re.IGNORECASE)
+
+    def search(self, body: str) -> str | None:
+        found = self.expression.search(body)
+        return f"“{found.group(0)}”" if found else None
+
+
+def _literal(pattern: str) -> str:
+    return rf"(?<!\w){re.escape(pattern)}(?!\w)"
+
+
+def _compiled(rule: WordRule) -> Regex | patterns.Pattern:
     if rule.is_regex:
-        return re.compile(rule.pattern, re.IGNORECASE)
-    return re.compile(rf"(?<!\w){re.escape(rule.pattern)}(?!\w)", re.IGNORECASE)
+        return Regex(rule.pattern)
+    try:
+        return patterns.compile_pattern(rule.pattern, rule.language)
+    except patterns.PatternError:
+        # Saved before patterns were checked: it keeps its old, literal meaning.
+        return Regex(_literal(rule.pattern))
+
+
+@dataclass
+class RuleSet:
+    """Active rules, compiled, with an index from each pattern's anchor stems to it: a
+    message is matched only against the patterns whose anchor word it contains."""
+
+    rules: list[tuple[WordRule, Regex | patterns.Pattern]] = field(default_factory=list)
+    always: list[int] = field(default_factory=list)
+    index: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+
+    def add(self, rule: WordRule) -> None:
+        number, matcher = len(self.rules), _compiled(rule)
+        self.rules.append((rule, matcher))
+        anchor = matcher.anchor if isinstance(matcher, patterns.Pattern) else None
+        if anchor is None:
+            self.always.append(number)
+            return
+        by_stem = self.index.setdefault(matcher.language, {})
+        for stem in anchor:
+            by_stem.setdefault(stem, []).append(number)
+
+    def matches(self, body: str, language: str | None = None) -> list[tuple[WordRule, str]]:
+        reading = patterns.read(body)
+        candidates = set(self.always)
+        for rule_language, by_stem in self.index.items():
+            for stem in reading.key_set(rule_language) & by_stem.keys():
+                candidates.update(by_stem[stem])
+        found = []
+        for number in sorted(candidates):
+            rule, matcher = self.rules[number]
+            if language and rule.language != language:
+                continue
+            why = matcher.search(body if isinstance(matcher, Regex) else reading)
+            if why:
+                found.append((rule, why))
+        return found
 
 
 # With Redis, the active rules, compiled, are kept per process under a version that lives
@@ -50,14 +108,17 @@ def _compiled(rule: WordRule) -> re.Pattern:
 # ``rules_changed`` for a new version, so every process reloads at its next message; so
 # does a cache that lost the key. Without a shared cache the rules are read per message.
 RULES_VERSION_KEY = "moderation:rules:version"
-_loaded: tuple[str | None, list[tuple[WordRule, re.Pattern]]] = (None, [])
+_loaded: tuple[str | None, RuleSet] = (None, RuleSet())
 
 
-def _load_rules() -> list[tuple[WordRule, re.Pattern]]:
-    return [(rule, _compiled(rule)) for rule in WordRule.objects.filter(is_active=True)]
+def _load_rules() -> RuleSet:
+    rule_set = RuleSet()
+    for rule in WordRule.objects.filter(is_active=True):
+        rule_set.add(rule)
+    return rule_set
 
 
-def _active_rules() -> list[tuple[WordRule, re.Pattern]]:
+def _active_rules() -> RuleSet:
     global _loaded
     if not settings.REDIS_URL:
         return _load_rules()
@@ -84,15 +145,24 @@ def rules_changed() -> None:
 
 
 def matching_rules(body: str) -> list[WordRule]:
-    return [rule for rule, pattern in _active_rules() if pattern.search(body)]
+    return [rule for rule, _why in _active_rules().matches(body)]
 
 
-def screen(*, user, body: str, moderator: bool, group: PeerGroup | None = None) -> Verdict:
+def screen(
+    *,
+    user,
+    body: str,
+    moderator: bool,
+    group: PeerGroup | None = None,
+    language: str | None = None,
+) -> Verdict:
     """The one verdict on text others will see (a message, an edit, a meetup text): word
-    rules for everyone; the group's holds for its new members (not for moderators)."""
+    rules for everyone (only those in ``language`` when it is given); the group's holds for
+    its new members (not for moderators)."""
     verdict = Verdict()
-    for rule in matching_rules(body):
+    for rule, why in _active_rules().matches(body, language):
         verdict.rules.append(rule)
+        verdict.why[rule.pk] = why
         verdict.add(rule.action, f"rule:{rule.category}:{rule.pattern}")
         if rule.is_crisis and rule.category not in verdict.crisis:
             verdict.crisis.append(rule.category)

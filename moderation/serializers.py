@@ -7,10 +7,12 @@ Who may do what lives in policies and services, not here.
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chat.models import BODY_MAX_LENGTH
 from chat.serializers import AuthorSerializer, MessageSerializer
 from community.bounds import ID_MAX
 from community.rest import IdField, next_field
@@ -204,6 +206,32 @@ class WordRuleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
         # The service answers a duplicate with 409, the one place that knows.
         validators = []
+
+
+class RuleTrySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=BODY_MAX_LENGTH, help_text="A sentence to try.")
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="Only the rules in this language; all rules when left out.",
+    )
+
+
+class RuleTryMatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pattern = serializers.CharField()
+    why = serializers.CharField(help_text="The words of the text the rule matched.")
+
+
+class RuleTryResultSerializer(serializers.Serializer):
+    action = WordRuleActionField(allow_null=True, help_text="Null: the text would be posted.")
+    crisis = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=[WordRule.Category.CRISIS_SELF, WordRule.Category.CRISIS_OTHER]
+        ),
+        help_text="Crisis categories that would send the writer a card.",
+    )
+    rules = RuleTryMatchSerializer(many=True)
 
 
 class MunicipalityCodeOnlyField(MunicipalityCodeField):

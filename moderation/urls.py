@@ -29,6 +29,7 @@ urlpatterns = [
         name="moderation-audit-entry",
     ),
     path("moderation/rules/", api.RuleListView.as_view(), name="moderation-rules"),
+    path("moderation/rules/try/", api.RuleTryView.as_view(), name="moderation-rules-try"),
     path(
         "moderation/rules/<id:rule_id>/",
         api.RuleDetailView.as_view(),

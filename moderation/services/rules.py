@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from chat.models import Message, Room
 from community.errors import Code, Conflict, Invalid, NotFound, RuleBroken
 from moderation import broadcast as moderation_broadcast
-from moderation import policies, room_state, screening
+from moderation import patterns, policies, room_state, screening
 from moderation.models import CrisisCard, CrisisContact, QueueItem, WordRule
 from moderation.screening import Verdict
 from moderation.services import alerts, audit
@@ -115,16 +115,52 @@ def crisis_card_record(*, author, room: Room, categories) -> tuple[CrisisCard, b
     return card, current
 
 
+def rule_try(*, user, text: str, language: str | None = None) -> dict:
+    """What the active rules would do with ``text``: the one screening, nothing stored,
+    nobody told. For those who may edit rules (the editor's "try a sentence")."""
+    if not policies.can_edit_rules(user):
+        raise NotFound()
+    if not text.strip():
+        raise Invalid(fields={"text": [_("Write a sentence to try.")]})
+    verdict = screening.screen(user=user, body=text, moderator=False, language=language)
+    return {
+        "action": verdict.action,
+        "crisis": verdict.crisis,
+        "rules": [
+            {"id": rule.pk, "pattern": rule.pattern, "why": verdict.why[rule.pk]}
+            for rule in verdict.rules
+        ],
+    }
+
+
+def pattern_problem(*, pattern: str, is_regex: bool, language: str) -> str | None:
+    """Why a rule's pattern cannot be used, or None: a regex compiles, a pattern reads."""
+    if is_regex:
+        try:
+            re.compile(pattern)
+        except re.error:
+            return _("That is not a valid regular expression.")
+        return None
+    try:
+        patterns.compile_pattern(pattern, language)
+    except patterns.PatternError as error:
+        return str(error)
+    return None
+
+
 def _valid_rule(fields: dict) -> dict:
     pattern = (fields.get("pattern") or "").strip()
     errors = {}
     if not pattern or len(pattern) > 200:
         errors["pattern"] = [_("Give a word or pattern of at most 200 characters.")]
-    elif fields.get("is_regex"):
-        try:
-            re.compile(pattern)
-        except re.error:
-            errors["pattern"] = [_("That is not a valid regular expression.")]
+    else:
+        problem = pattern_problem(
+            pattern=pattern,
+            is_regex=bool(fields.get("is_regex")),
+            language=fields.get("language") or "sv",
+        )
+        if problem:
+            errors["pattern"] = [problem]
     if fields.get("action") not in WordRule.Action.values:
         errors["action"] = [_("Choose block, hold or flag.")]
     if fields.get("category") not in WordRule.Category.values:

@@ -334,6 +334,17 @@ def test_the_rules_editor_adds_checks_edits_turns_off_and_deletes(new_phone, mod
     assert_accessible(page)
     screenshot(page, "moderation-rules-phone")
 
+    # tried on a sentence: the rule that fires and the words it matched
+    page.get_by_label(re.compile("^(En mening|A sentence)")).fill("Gratis  PENGAR till alla")
+    page.get_by_role("button", name=re.compile("^(Prova|Try it)$")).click()
+    result = page.locator("[data-try-result]")
+    expect(result).to_have_attribute("data-try-result", "flag")
+    expect(result.get_by_role("link", name="gratis pengar")).to_be_visible()
+    expect(result).to_contain_text("“Gratis PENGAR”")
+    assert_accessible(page)
+    screenshot(page, "moderation-rules-try-phone")
+    page.goto("/moderering/regler/")
+
     # edited, turned off, deleted
     page.get_by_role("link", name=re.compile("gratis pengar")).click()
     page.get_by_label(re.compile("^(Håll|Hold)")).check()

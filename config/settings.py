@@ -221,6 +221,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # <id:…> in paths (community.bounds.IdConverter)
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    "ENUM_NAME_OVERRIDES": {"CrisisCategoryEnum": "moderation.serializers.CRISIS_CATEGORIES"},
 }
 
 # --- Internationalisation and time ------------------------------------------------------

@@ -56,6 +56,9 @@ class WordRuleActionField(serializers.ChoiceField):
 
 # --- requests -----------------------------------------------------------------------------
 
+# The crisis situations a card and a crisis contact are for (one enum in the schema).
+CRISIS_CATEGORIES = [WordRule.Category.CRISIS_SELF, WordRule.Category.CRISIS_OTHER]
+
 
 class ReportSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Report.Reason.choices)
@@ -226,9 +229,7 @@ class RuleTryMatchSerializer(serializers.Serializer):
 class RuleTryResultSerializer(serializers.Serializer):
     action = WordRuleActionField(allow_null=True, help_text="Null: the text would be posted.")
     crisis = serializers.ListField(
-        child=serializers.ChoiceField(
-            choices=[WordRule.Category.CRISIS_SELF, WordRule.Category.CRISIS_OTHER]
-        ),
+        child=serializers.ChoiceField(choices=CRISIS_CATEGORIES),
         help_text="Crisis categories that would send the writer a card.",
     )
     rules = RuleTryMatchSerializer(many=True)
@@ -246,9 +247,7 @@ class CrisisContactSerializer(serializers.ModelSerializer):
         required=False, allow_null=True, help_text="Four-digit code; null for national lines."
     )
     situations = serializers.ListField(
-        child=serializers.ChoiceField(
-            choices=[WordRule.Category.CRISIS_SELF, WordRule.Category.CRISIS_OTHER]
-        ),
+        child=serializers.ChoiceField(choices=CRISIS_CATEGORIES),
         required=False,
         max_length=2,
         help_text="Empty for every crisis.",

@@ -85,7 +85,7 @@ def test_the_room_page_shows_the_banner_and_a_closed_composer_after_a_reload(
     until = room_state.until_text(sanction.ends_at)
 
     client.force_login(member)
-    html = client.get(f"/rum/{topic_room.pk}/").content.decode()
+    html = client.get(f"/rum/{topic_room.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert f"You cannot write here until {until}." in html
     assert f'data-muted-until="{sanction.ends_at.isoformat()}"' in html

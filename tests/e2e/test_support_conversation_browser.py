@@ -80,7 +80,7 @@ def test_a_crisis_message_leads_to_a_support_conversation_the_member_answers_in(
 
     # then: she gets one crisis card, and it is an urgent item in the moderators' queue
     expect(message(young, "inte finnas langre")).to_have_count(1)
-    expect(young.locator("#chat-crisis h2")).to_have_count(1)
+    expect(young.locator("#chat-crisis h2")).to_have_count(1, timeout=15_000)
     item = wait_for(lambda: QueueItem.objects.first())
     assert (item.priority, item.message.author_id) == (QueueItem.Priority.URGENT, member.pk)
 

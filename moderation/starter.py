@@ -291,3 +291,11 @@ def load(rule_model, contact_model) -> None:
         )
     for contact in CONTACTS:
         contact_model.objects.get_or_create(name=contact["name"], defaults=contact)
+
+
+def load_all(rule_model, contact_model) -> None:
+    """What a fresh install has: the first release's rules and contacts, then the crisis
+    patterns, as the migrations load them one after the other (for reference data that
+    transactional tests flush)."""
+    load(rule_model, contact_model)
+    load_patterns(rule_model)

@@ -29,7 +29,7 @@ SHORT_PHONE = {"width": 390, "height": 500}
 @pytest.fixture(autouse=True)
 def _starter_rules(db):
     """Reference data: transactional tests flush it, so load it again."""
-    starter.load(WordRule, CrisisContact)
+    starter.load_all(WordRule, CrisisContact)
 
 
 def both_sizes(page, name: str) -> None:

@@ -84,7 +84,7 @@ def test_staff_suggest_a_time_and_the_member_accepts_it_on_a_phone(
 def test_an_urgent_item_rings_the_moderators_dashboard(
     new_phone, member, moderator, topic_room, password
 ):
-    starter.load(WordRule, CrisisContact)
+    starter.load_all(WordRule, CrisisContact)
     mod = new_phone()
     log_in(mod, moderator, password)
     mod.goto("/moderering/")

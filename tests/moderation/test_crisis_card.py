@@ -23,7 +23,7 @@ MONDAY_MORNING = datetime(2026, 11, 30, 10, 0, tzinfo=STOCKHOLM)
 @pytest.fixture(autouse=True)
 def _starter_rules(db):
     """Reference data: transactional tests flush it, so load it again."""
-    starter.load(WordRule, CrisisContact)
+    starter.load_all(WordRule, CrisisContact)
 
 
 @pytest.fixture

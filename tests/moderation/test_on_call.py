@@ -140,7 +140,7 @@ def test_organisations_without_an_on_call_address_get_no_mail(
 
 @pytest.mark.django_db(transaction=True)
 async def test_the_dashboard_frame_carries_the_alert_once(member, topic_room, moderator):
-    await database_sync_to_async(starter.load)(WordRule, CrisisContact)
+    await database_sync_to_async(starter.load_all)(WordRule, CrisisContact)
     await database_sync_to_async(WordRule.objects.create)(
         pattern="dumburk", category=WordRule.Category.ABUSE, action=WordRule.Action.FLAG
     )

@@ -265,6 +265,16 @@ VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
 VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
 VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:noreply@bredvid.local")
 VAPID_DEV_KEY_FILE = BASE_DIR / "var" / "vapid-development-key.pem"
+# The browsers' push services the server will POST to ("." + name: any host under it).
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",  # Chrome, Edge, Opera, Samsung Internet
+        "updates.push.services.mozilla.com",  # Firefox
+        ".push.apple.com",  # Safari
+        ".notify.windows.com",  # Edge (legacy WNS)
+    ],
+)
 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bredvid <noreply@bredvid.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -38,7 +38,10 @@ def _dev_vapid(path: Path) -> Vapid:
     vapid = Vapid()
     vapid.generate_keys()
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it just now: use theirs
+        return _dev_vapid(path)
     with os.fdopen(descriptor, "w") as file:
         file.write(DEV_MARK + vapid.private_pem().decode())
     logger.warning("DEVELOPMENT VAPID key pair written to %s", path)

@@ -7,10 +7,11 @@ from django.conf import settings
 
 
 def accepts_endpoint(*, endpoint: str) -> bool:
-    """An https URL of a named host; with DEBUG on also http on 127.0.0.1 (a local receiver).
+    """An https URL of a known push service; with DEBUG on also http on 127.0.0.1 (a local
+    receiver for tests and development).
 
-    The server POSTs to whatever is stored, so addresses on this machine or network, and
-    URLs carrying credentials, are never accepted outside DEBUG.
+    The server POSTs to whatever is stored, so only the browsers' push services
+    (``PUSH_SERVICE_HOSTS``) are accepted: never this machine, its network or credentials.
     """
     try:
         parts = urlsplit(endpoint)
@@ -21,12 +22,17 @@ def accepts_endpoint(*, endpoint: str) -> bool:
         return False
     if settings.DEBUG and parts.scheme == "http" and parts.hostname == "127.0.0.1":
         return True
-    return parts.scheme == "https" and _is_public_name(parts.hostname)
+    return parts.scheme == "https" and _is_push_service(parts.hostname)
 
 
-def _is_public_name(host: str) -> bool:
+def _is_push_service(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        return "." in host and not host.endswith((".localhost", ".local", ".internal"))
-    return False  # push services are named; a bare address is someone's own machine
+        pass
+    else:
+        return False  # push services are named; a bare address is someone's own machine
+    return any(
+        host.endswith(known) if known.startswith(".") else host == known
+        for known in settings.PUSH_SERVICE_HOSTS
+    )

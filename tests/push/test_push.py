@@ -8,6 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
@@ -99,7 +100,7 @@ def test_a_public_key_that_does_not_match_the_private_one_is_refused(api, push_s
     other = ec.generate_private_key(ec.SECP256R1()).public_key()
     push_settings.VAPID_PUBLIC_KEY = _public_b64(other)
 
-    with pytest.raises(Exception, match="VAPID_PUBLIC_KEY"):
+    with pytest.raises(ImproperlyConfigured, match="VAPID_PUBLIC_KEY"):
         api.get(KEY)
 
 
@@ -193,6 +194,15 @@ _NOT_ON_CURVE = b64url(b"\x04" + b"\x01" * 64)
         pytest.param({"endpoint": "https://10.0.0.7/x"}, False, "endpoint", id="https-private"),
         pytest.param({"endpoint": "https://localhost/x"}, False, "endpoint", id="localhost"),
         pytest.param(
+            {"endpoint": "https://push.example.com/x"}, False, "endpoint", id="unknown-service"
+        ),
+        pytest.param(
+            {"endpoint": "https://fcm.googleapis.com.evil.example/x"},
+            False,
+            "endpoint",
+            id="lookalike-service",
+        ),
+        pytest.param(
             {"endpoint": "https://u:p@push.example.com/x"}, False, "endpoint", id="credentials"
         ),
         pytest.param(
@@ -215,7 +225,7 @@ def test_bad_subscriptions_are_refused(
     push_settings.DEBUG = debug
     body = _with(Browser(push_service.endpoint("a")).body, **changes)
     if not debug and "endpoint" not in changes:
-        body["endpoint"] = "https://push.example.com/a"
+        body["endpoint"] = "https://fcm.googleapis.com/fcm/send/a"
 
     response = member_api.post(SUBSCRIPTIONS, body, format="json")
 
@@ -225,15 +235,21 @@ def test_bad_subscriptions_are_refused(
     assert _stored() == []
 
 
-def test_https_push_services_are_accepted_in_production(member_api, push_settings):
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com/fcm/send/abc:def",
+        "https://updates.push.services.mozilla.com/wpush/v2/gAAAA",
+        "https://web.push.apple.com/QGx1",
+    ],
+)
+def test_the_browsers_push_services_are_accepted_in_production(member_api, push_settings, endpoint):
     push_settings.DEBUG = False
-    body = _with(
-        Browser("https://fcm.googleapis.com/fcm/send/abc:def").body,
-    )
 
-    response = member_api.post(SUBSCRIPTIONS, body, format="json")
+    response = member_api.post(SUBSCRIPTIONS, Browser(endpoint).body, format="json")
 
     assert response.status_code == 201
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [endpoint]
 
 
 def test_unsubscribe_own(member_api, push_settings, push_service):

@@ -112,6 +112,8 @@ def _in_background(job: Callable[[], None]) -> None:
 def push_deliver(*, notification: Notification) -> None:
     """Nudge each of the person's devices, after commit and off the request thread."""
     user_id = notification.user_id
+    if not PushSubscription.objects.filter(user_id=user_id).exists():
+        return  # most people have no device subscribed: no thread, no key
     language = notification.user.preferred_language
     transaction.on_commit(
         lambda: _in_background(lambda: push_send(user_id=user_id, language=language))

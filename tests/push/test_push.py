@@ -419,3 +419,13 @@ def test_delivery_runs_off_the_request_after_commit(municipalities, push_setting
 
     assert push_service.arrived.wait(10)
     assert browser.decrypt(push_service.received[0]) == _neutral_sv()
+
+
+def test_a_person_without_a_device_schedules_nothing(
+    member, push_settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as pending:
+        community_services.notify(user=member, kind="warning", title="Varning")
+
+    assert pending == []
+    assert not push_settings.VAPID_DEV_KEY_FILE.exists()

@@ -1,6 +1,7 @@
 """Web push: the key, subscriptions over REST, and delivery to a real local push service."""
 
 import base64
+import io
 import json
 import time
 
@@ -9,6 +10,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
@@ -429,3 +431,16 @@ def test_a_person_without_a_device_schedules_nothing(
 
     assert pending == []
     assert not push_settings.VAPID_DEV_KEY_FILE.exists()
+
+
+def test_vapid_keys_prints_a_pair_the_server_takes(api, push_settings):
+    out = io.StringIO()
+
+    call_command("vapid_keys", stdout=out)
+
+    pairs = dict(line.split("=", 1) for line in out.getvalue().split())
+    assert sorted(pairs) == ["VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY"]
+    assert len(_unb64(pairs["VAPID_PRIVATE_KEY"])) == 32
+    push_settings.VAPID_PRIVATE_KEY = pairs["VAPID_PRIVATE_KEY"]
+    push_settings.VAPID_PUBLIC_KEY = pairs["VAPID_PUBLIC_KEY"]
+    assert api.get(KEY).json() == {"public_key": pairs["VAPID_PUBLIC_KEY"]}

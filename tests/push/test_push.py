@@ -444,3 +444,16 @@ def test_vapid_keys_prints_a_pair_the_server_takes(api, push_settings):
     push_settings.VAPID_PRIVATE_KEY = pairs["VAPID_PRIVATE_KEY"]
     push_settings.VAPID_PUBLIC_KEY = pairs["VAPID_PUBLIC_KEY"]
     assert api.get(KEY).json() == {"public_key": pairs["VAPID_PUBLIC_KEY"]}
+
+
+def test_a_person_keeps_at_most_ten_devices_the_oldest_goes(
+    member_api, push_settings, push_service
+):
+    ids = [
+        member_api.post(
+            SUBSCRIPTIONS, Browser(push_service.endpoint(f"d{n}")).body, format="json"
+        ).json()["id"]
+        for n in range(11)
+    ]
+
+    assert sorted(PushSubscription.objects.values_list("pk", flat=True)) == sorted(ids[1:])

@@ -255,6 +255,11 @@ def session_sockets_close(*, session_key: str | None) -> None:
         realtime.close_sockets(realtime.credential_group("session", session_key))
 
 
+# Called with each new notification; the push app adds its delivery here (community sits
+# below it and cannot import it).
+PUSH_DELIVER: list = []
+
+
 def notify(*, user: User, kind: str, title, body="", url: str = "") -> Notification:
     """Tell one person something: in the app always, by e-mail if they opted in.
 
@@ -274,6 +279,8 @@ def notify(*, user: User, kind: str, title, body="", url: str = "") -> Notificat
         transaction.on_commit(
             lambda: send_mail(subject, message, None, [user.email], fail_silently=True)
         )
+    for deliver in PUSH_DELIVER if user.is_active else ():
+        deliver(notification=notification)
     return notification
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "chat",
     "groups",
     "moderation",
+    "push",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,25 @@ WHITENOISE_USE_FINDERS = env.bool("STATIC_USE_FINDERS", default=DEBUG)
 
 # DEVELOPMENT DEFAULT: mail is printed to the console. EMAIL_URL=smtp+tls://... sends it.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# --- Web push (VAPID, RFC 8292) ----------------------------------------------------------
+# The private key as raw base64url (32 bytes) or base64 DER; the public key, if set, must be
+# its public half. With neither set: in DEBUG a DEVELOPMENT pair is made once and kept in
+# VAPID_DEV_KEY_FILE (git-ignored); in production push is off.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:noreply@bredvid.local")
+VAPID_DEV_KEY_FILE = BASE_DIR / "var" / "vapid-development-key.pem"
+# The browsers' push services the server will POST to ("." + name: any host under it).
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",  # Chrome, Edge, Opera, Samsung Internet
+        "updates.push.services.mozilla.com",  # Firefox
+        ".push.apple.com",  # Safari
+        ".notify.windows.com",  # Edge (legacy WNS)
+    ],
+)
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bredvid <noreply@bredvid.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

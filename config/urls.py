@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("groups.urls")),
     path("", include("support.urls")),
     path("", include("moderation.urls")),
+    path("", include("push.urls")),
 ]
 
 urlpatterns = [

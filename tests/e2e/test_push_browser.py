@@ -1,0 +1,103 @@
+"""The service worker's push handlers in Chromium: what the lock screen shows, where a tap
+leads. The push is delivered through the DevTools protocol, as a push service would."""
+
+import json
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCOPE = "/static/js/"
+
+REGISTER = """async (scope) => {
+  const registration = await navigator.serviceWorker.register(scope + "sw-push.js", { scope });
+  for (let i = 0; i < 100 && !registration.active; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return Boolean(registration.active);
+}"""
+
+SHOWN = """async (scope) => {
+  const registration = await navigator.serviceWorker.getRegistration(scope);
+  const shown = await registration.getNotifications();
+  return shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data.url }));
+}"""
+
+
+def _worker(page, live_server_url):
+    page.context.grant_permissions(["notifications"], origin=live_server_url)
+    page.goto("/")
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    assert page.evaluate(REGISTER, SCOPE) is True
+    deadline = time.monotonic() + 5
+    while not any(r["scopeURL"].endswith(SCOPE) for r in registrations):
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(50)
+    [registration_id] = {
+        r["registrationId"] for r in registrations if r["scopeURL"].endswith(SCOPE)
+    }
+    return cdp, registration_id
+
+
+def _push_and_read(page, cdp, origin, registration_id, data) -> list:
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": origin, "registrationId": registration_id, "data": data},
+    )
+    deadline = time.monotonic() + 5
+    while not (shown := page.evaluate(SHOWN, SCOPE)):
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(50)
+    return shown
+
+
+def test_a_push_shows_the_servers_neutral_text_and_only_opens_our_own_pages(phone, live_server_url):
+    page = phone
+    cdp, registration_id = _worker(page, live_server_url)
+
+    shown = _push_and_read(
+        page,
+        cdp,
+        live_server_url,
+        registration_id,
+        json.dumps(
+            {"title": "Bredvid", "body": "You have something new in Bredvid", "url": "/notiser/"}
+        ),
+    )
+    assert shown == [
+        {
+            "title": "Bredvid",
+            "body": "You have something new in Bredvid",
+            "tag": "bredvid",
+            "url": "/notiser/",
+        }
+    ]
+
+    # a payload that is not ours (not JSON, or a link elsewhere) still shows only neutral text
+    page.evaluate(
+        "async (scope) => (await (await navigator.serviceWorker.getRegistration(scope))"
+        ".getNotifications()).forEach((n) => n.close())",
+        SCOPE,
+    )
+    shown = _push_and_read(
+        page,
+        cdp,
+        live_server_url,
+        registration_id,
+        json.dumps({"url": "https://elsewhere.example/phish"}),
+    )
+    assert shown == [
+        {
+            "title": "Bredvid",
+            "body": "Du har något nytt i Bredvid",
+            "tag": "bredvid",
+            "url": "/notiser/",
+        }
+    ]

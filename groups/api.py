@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from community import policies as community_policies
 from community import rest
+from community import selectors as community_selectors
 from community import services as community_services
 from community.errors import NotFound
 from community.models import Notification, Organisation
@@ -425,18 +426,6 @@ class AttendanceView(APIView):
 # --- my notifications ---------------------------------------------------------------------
 
 
-def _notification(n: Notification) -> dict:
-    return {
-        "id": n.pk,
-        "kind": n.kind,
-        "title": n.title,
-        "body": n.body,
-        "url": n.url,
-        "created_at": n.created_at.isoformat(),
-        "read_at": n.read_at.isoformat() if n.read_at else None,
-    }
-
-
 class NotificationListView(APIView):
     """Newest first, 50 at a time; ``next`` asks for older ones."""
 
@@ -452,7 +441,13 @@ class NotificationListView(APIView):
         page, following = rest.page(
             request, list(mine[: s.PAGE_LIMIT + 1]), s.PAGE_LIMIT, lambda n: {"before_id": n.pk}
         )
-        return Response({"results": [_notification(n) for n in page], "next": following})
+        return Response(
+            {
+                "results": [community_services.notification_payload(n) for n in page],
+                "next": following,
+                "unread": community_selectors.notifications_unread_count(user=request.user),
+            }
+        )
 
 
 class NotificationReadView(APIView):

@@ -21,7 +21,7 @@ PAGE = 50
 CHANNEL_LABELS = {
     "in_app": gettext_lazy("In the app"),
     "email": gettext_lazy("E-mail"),
-    "push": gettext_lazy("Push to this phone"),
+    "push": gettext_lazy("Push"),
 }
 
 

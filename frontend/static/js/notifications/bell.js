@@ -39,6 +39,7 @@ class Bell {
   onOpen() {
     if (this.opened) this.refresh();
     this.opened = true;
+    this.link.dataset.live = "up";
   }
 
   onFrame(frame) {

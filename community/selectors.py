@@ -53,6 +53,14 @@ def notifications_unread(*, user, limit: int = 5) -> list:
     return list(Notification.objects.filter(user=user, read_at__isnull=True)[:limit])
 
 
+def notification_page(*, user, before_id: int | None, limit: int) -> list[Notification]:
+    """Newest first, up to ``limit`` + 1 (the extra one says there is an older page)."""
+    mine = Notification.objects.filter(user=user).order_by("-pk")
+    if before_id is not None:
+        mine = mine.filter(pk__lt=before_id)
+    return list(mine[: limit + 1])
+
+
 def notifications_unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 

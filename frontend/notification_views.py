@@ -14,7 +14,7 @@ from chat import selectors as chat_selectors
 from chat import services as chat_services
 from community import selectors, services
 from community.errors import NotFound
-from community.models import Notification, NotificationKind
+from community.models import NotificationKind
 from community.serializers import NotificationPreferencesSerializer
 
 PAGE = 50
@@ -39,11 +39,8 @@ def notifications(request):
         elif (one := _id(request.POST.get("id"))) is not None:
             services.notifications_mark_read(user=request.user, ids=[one])
         return redirect("frontend:notifications")
-    mine = Notification.objects.filter(user=request.user).order_by("-pk")
     before = _id(request.GET.get("before_id"))
-    if before is not None:
-        mine = mine.filter(pk__lt=before)
-    page = list(mine[: PAGE + 1])
+    page = selectors.notification_page(user=request.user, before_id=before, limit=PAGE)
     return render(
         request,
         "frontend/notifications.html",

@@ -296,3 +296,21 @@ def test_preferences_are_ones_own(member_api, member, other_member):
         "in_app",
         "push",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("utc", "quiet"),
+    [
+        pytest.param(dt.datetime(2026, 7, 1, 20, 30, tzinfo=dt.UTC), True, id="summer-22.30"),
+        pytest.param(dt.datetime(2026, 7, 1, 19, 30, tzinfo=dt.UTC), False, id="summer-21.30"),
+        pytest.param(dt.datetime(2026, 12, 1, 20, 30, tzinfo=dt.UTC), False, id="winter-21.30"),
+        pytest.param(dt.datetime(2026, 12, 1, 21, 30, tzinfo=dt.UTC), True, id="winter-22.30"),
+    ],
+)
+def test_quiet_hours_follow_summer_time(member, utc, quiet):
+    _prefs(member, start=dt.time(22, 0), end=dt.time(7, 0))
+
+    channels = policies.notification_channels(user=member, kind="mention", at=utc)
+
+    assert channels == ({"in_app"} if quiet else {"in_app", "push"})

@@ -48,6 +48,11 @@ def muted_ids(*, user) -> frozenset[int]:
     return frozenset(MutedMember.objects.filter(user=user).values_list("muted_id", flat=True))
 
 
+def muted_members(*, user) -> QuerySet[MutedMember]:
+    """Whom this person muted, newest first, with their names."""
+    return MutedMember.objects.filter(user=user).select_related("muted").order_by("-created_at")
+
+
 def viewer_for(*, user, room: Room) -> Viewer:
     return Viewer(
         user_id=user.pk,

@@ -189,3 +189,25 @@ class MunicipalityListView(APIView):
     def get(self, request):
         items = s.MunicipalitySerializer(selectors.municipality_list(), many=True).data
         return Response({"results": items, "next": None})
+
+
+class NotificationPreferencesView(APIView):
+    """Per kind, which channels tell me (in the app, e-mail, push), and quiet hours."""
+
+    @extend_schema(responses={200: s.NotificationPreferencesSerializer, 401: ERRORS[401]})
+    def get(self, request):
+        return Response(selectors.notification_preferences(user=request.user))
+
+    @extend_schema(
+        request=s.NotificationPreferencesSerializer,
+        responses={200: s.NotificationPreferencesSerializer, 400: ERRORS[400], 401: ERRORS[401]},
+    )
+    def patch(self, request):
+        data = rest.valid(s.NotificationPreferencesSerializer, request.data)
+        quiet = data.get("quiet_hours", services.UNCHANGED)
+        if quiet not in (None, services.UNCHANGED):
+            quiet = (quiet["start"], quiet["end"])
+        services.notification_preferences_update(
+            user=request.user, kinds=data.get("kinds"), quiet_hours=quiet
+        )
+        return Response(selectors.notification_preferences(user=request.user))

@@ -282,6 +282,56 @@ class Notification(models.Model):
         return self.title
 
 
+class NotificationKind(models.TextChoices):
+    """Every kind a notifier sends: the kinds a person sets preferences for."""
+
+    MEETUP_NEW = "meetup_new", _("New meetups")
+    MEETUP_CHANGED = "meetup_changed", _("Changed meetups")
+    MEETUP_REMINDER = "meetup_reminder", _("Meetup reminders")
+    MISSED_YOU = "missed_you", _("We missed you at a meetup")
+    WAITLIST_PROMOTED = "waitlist_promoted", _("A place from the waiting list")
+    JOIN_REQUEST = "join_request", _("Requests to join your groups")
+    JOIN_ANSWER = "join_answer", _("Answers to your requests to join")
+    AGE_BAND = "age_band", _("Groups that no longer fit your age")
+    TALK_REQUEST = "talk_request", _("Talk requests")
+    TALK_PROPOSAL = "talk_proposal", _("Proposed times to talk")
+    TALK_ANSWER = "talk_answer", _("Answers about talking")
+    SUPPORT_CONVERSATION = "support_conversation", _("Support conversations")
+    WARNING = "warning", _("Warnings from the moderators")
+    REPORT_ANSWERED = "report_answered", _("Answers to your reports")
+    MENTION = "mention", _("Someone mentioned you in a room")
+
+
+class NotificationPreferences(models.Model):
+    """How one person wants to be told, per kind; quiet hours mute e-mail and push at night.
+
+    ``kinds`` holds only what the person changed: ``{kind: {channel: bool}}``."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kinds = models.JSONField(default=dict, blank=True)
+    quiet_start = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_end = models.TimeField(_("quiet until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quiet_start__isnull=True, quiet_end__isnull=True)
+                | (
+                    models.Q(quiet_start__isnull=False, quiet_end__isnull=False)
+                    & ~models.Q(quiet_start=models.F("quiet_end"))
+                ),
+                name="quiet_hours_both_or_none",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"notification preferences of {self.user_id}"
+
+
 # --- Find support: staffed hours, the support directory, knowledge, talk requests ---------
 
 

@@ -1,5 +1,11 @@
 """Who may do what in the community. Roles are decided here and nowhere else."""
 
+import zoneinfo
+from datetime import datetime, time
+
+from django.conf import settings
+from django.utils import timezone
+
 from community.models import MINIMUM_AGE, Organisation, Role, age_for_birth_year
 
 
@@ -66,3 +72,39 @@ def unit_municipality_id(user) -> int | None:
 def is_unit_staff_of(*, user, municipality_id: int | None) -> bool:
     """Whether this person works in the carer-support unit of that municipality."""
     return municipality_id is not None and unit_municipality_id(user) == municipality_id
+
+
+CHANNELS = ("in_app", "email", "push")
+
+
+def notification_defaults(*, user) -> dict[str, bool]:
+    """What a kind gets before the person changes it: in the app and push always, e-mail if
+    they asked for e-mail."""
+    return {"in_app": True, "email": bool(user.email_notifications), "push": True}
+
+
+def in_quiet_hours(*, start: time | None, end: time | None, at: datetime) -> bool:
+    """Quiet hours are Stockholm wall-clock times and may run past midnight (22:00–07:00)."""
+    if start is None or end is None:
+        return False
+    now = timezone.localtime(at, zoneinfo.ZoneInfo(settings.TIME_ZONE)).time()
+    if start < end:
+        return start <= now < end
+    return now >= start or now < end
+
+
+def notification_channels(*, user, kind: str, at: datetime) -> frozenset[str]:
+    """The channels one notification of ``kind`` goes to at ``at``: the person's choice for
+    that kind; quiet hours mute e-mail and push, never the app; a paused account gets
+    nothing outside the app."""
+    preferences = getattr(user, "notification_preferences", None)
+    chosen = {**notification_defaults(user=user)}
+    if preferences is not None:
+        chosen.update(preferences.kinds.get(kind, {}))
+    channels = {channel for channel in CHANNELS if chosen.get(channel)}
+    quiet = preferences is not None and in_quiet_hours(
+        start=preferences.quiet_start, end=preferences.quiet_end, at=at
+    )
+    if quiet or not user.is_active:
+        channels -= {"email", "push"}
+    return frozenset(channels)

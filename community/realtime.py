@@ -2,6 +2,7 @@
 sockets) and the way consumers reach the database."""
 
 import hashlib
+import json
 from functools import partial
 
 from asgiref.sync import async_to_sync
@@ -40,6 +41,16 @@ def to_user_control(user_id: int, kind: str) -> None:
     event = {"type": "user.control", "kind": kind}
     transaction.on_commit(
         lambda: async_to_sync(get_channel_layer().group_send)(user_group(user_id), event)
+    )
+
+
+def to_user_frame(user_id: int, frame: dict) -> None:
+    """After commit, send one frame, serialised once, to every socket of one person."""
+    text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    event = {"type": "user.frame", "text": text}
+    transaction.on_commit(
+        lambda: async_to_sync(get_channel_layer().group_send)(user_group(user_id), event),
+        robust=True,
     )
 
 

@@ -2,7 +2,15 @@
 
 from django.db.models import QuerySet
 
-from community.models import Municipality, Notification, Organisation, User
+from community import policies
+from community.models import (
+    Municipality,
+    Notification,
+    NotificationKind,
+    NotificationPreferences,
+    Organisation,
+    User,
+)
 
 
 def municipality_list() -> QuerySet[Municipality]:
@@ -43,3 +51,30 @@ def profile_fields(*, user: User) -> dict:
 def notifications_unread(*, user, limit: int = 5) -> list:
     """The newest notifications a person has not read yet, for their home page."""
     return list(Notification.objects.filter(user=user, read_at__isnull=True)[:limit])
+
+
+def notification_page(*, user, before_id: int | None, limit: int) -> list[Notification]:
+    """Newest first, up to ``limit`` + 1 (the extra one says there is an older page)."""
+    mine = Notification.objects.filter(user=user).order_by("-pk")
+    if before_id is not None:
+        mine = mine.filter(pk__lt=before_id)
+    return list(mine[: limit + 1])
+
+
+def notifications_unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_preferences(*, user) -> dict:
+    """Every kind with its three channels as they apply now, and quiet hours or null."""
+    stored = NotificationPreferences.objects.filter(user=user).first()
+    defaults = policies.notification_defaults(user=user)
+    chosen = stored.kinds if stored else {}
+    kinds = {kind: {**defaults, **chosen.get(kind, {})} for kind in NotificationKind.values}
+    quiet = None
+    if stored and stored.quiet_start is not None:
+        quiet = {
+            "start": stored.quiet_start.strftime("%H:%M"),
+            "end": stored.quiet_end.strftime("%H:%M"),
+        }
+    return {"kinds": kinds, "quiet_hours": quiet}

@@ -3,7 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.models import CaresFor, Consent, Language, Municipality, SituationTag, User
+from community.models import (
+    CaresFor,
+    Consent,
+    Language,
+    Municipality,
+    NotificationKind,
+    SituationTag,
+    User,
+)
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -127,3 +135,52 @@ class PasswordResetSerializer(serializers.Serializer):
 class MunicipalityListSerializer(serializers.Serializer):
     results = MunicipalitySerializer(many=True)
     next = serializers.CharField(allow_null=True)
+
+
+class ChannelsSerializer(serializers.Serializer):
+    in_app = serializers.BooleanField(required=False)
+    email = serializers.BooleanField(required=False)
+    push = serializers.BooleanField(required=False)
+
+    def to_internal_value(self, data):
+        unknown = set(data) - set(self.fields) if isinstance(data, dict) else set()
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown channel: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+        return super().to_internal_value(data)
+
+
+class QuietHoursSerializer(serializers.Serializer):
+    start = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
+    end = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
+
+    def validate(self, attrs):
+        if attrs["start"] == attrs["end"]:
+            raise serializers.ValidationError(
+                _("Quiet hours must start and end at different times.")
+            )
+        return attrs
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    kinds = serializers.DictField(
+        child=ChannelsSerializer(),
+        required=False,
+        help_text="Per kind (`mention`, `meetup_reminder`…): `{in_app, email, push}`; "
+        "a PATCH may give only some kinds and channels.",
+    )
+    quiet_hours = QuietHoursSerializer(
+        allow_null=True,
+        required=False,
+        help_text="Stockholm times `HH:MM`; may run past midnight. Quiet hours mute e-mail "
+        "and push, never the app. `null` ends them.",
+    )
+
+    def validate_kinds(self, kinds):
+        unknown = set(kinds) - set(NotificationKind.values)
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown kind: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+        return kinds

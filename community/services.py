@@ -1,6 +1,7 @@
 """Every state change of accounts: sign-up, profile, password, API tokens."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -21,9 +22,12 @@ from community.models import (
     Language,
     Municipality,
     Notification,
+    NotificationPreferences,
     SituationTag,
     User,
 )
+
+UNCHANGED = object()
 
 
 @dataclass(frozen=True)
@@ -255,37 +259,77 @@ def session_sockets_close(*, session_key: str | None) -> None:
         realtime.close_sockets(realtime.credential_group("session", session_key))
 
 
-# Called with each new notification; the push app adds its delivery here (community sits
-# below it and cannot import it).
+# Where a person's choices say push, ``notify`` calls each of these with
+# ``(notification=...)`` after commit; the push delivery registers itself here at start-up.
 PUSH_DELIVER: list = []
 
 
 def notify(*, user: User, kind: str, title, body="", url: str = "") -> Notification:
-    """Tell one person something: in the app always, by e-mail if they opted in.
+    """Tell one person something, on the channels ``notification_channels`` picks for them.
 
     ``title`` and ``body`` may be callables, evaluated in the person's own language. The
-    e-mail subject stays neutral: a shared inbox must not reveal a caring situation.
+    e-mail subject stays neutral: a shared inbox must not reveal a caring situation. Without
+    the app channel nothing is stored and the returned notification has no id.
     """
     with translation.override(user.preferred_language):
         title = str(title() if callable(title) else title)
         body = str(body() if callable(body) else body)
         subject = _("You have a new notification")
-    notification = Notification.objects.create(
-        user=user, kind=kind, title=title[:200], body=body, url=url
-    )
-    if user.email_notifications and user.is_active:
+    channels = policies.notification_channels(user=user, kind=kind, at=timezone.now())
+    notification = Notification(user=user, kind=kind, title=title[:200], body=body, url=url)
+    if "in_app" in channels:
+        notification.save()
+        frame = {"type": "notification.new", "notification": notification_payload(notification)}
+        realtime.to_user_frame(user.pk, frame)
+    if "email" in channels:
         link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
         message = f"{title}\n\n{body}\n\n{link}".replace("\n\n\n\n", "\n\n")
         transaction.on_commit(
             lambda: send_mail(subject, message, None, [user.email], fail_silently=True)
         )
-    for deliver in PUSH_DELIVER if user.is_active else ():
-        deliver(notification=notification)
+    if "push" in channels:
+        for deliver in PUSH_DELIVER:
+            transaction.on_commit(partial(deliver, notification=notification), robust=True)
     return notification
 
 
+def notification_payload(notification: Notification) -> dict:
+    """A notification as the API and the socket show it."""
+    read_at = notification.read_at
+    return {
+        "id": notification.pk,
+        "kind": notification.kind,
+        "title": notification.title,
+        "body": notification.body,
+        "url": notification.url,
+        "created_at": notification.created_at.isoformat(),
+        "read_at": read_at.isoformat() if read_at else None,
+    }
+
+
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark some (``ids``) or all (``None``) of a person's unread notifications read."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *, user: User, kinds: dict[str, dict[str, bool]] | None = None, quiet_hours=UNCHANGED
+) -> NotificationPreferences:
+    """Change some channels of some kinds, and/or quiet hours (``None`` ends them).
+
+    The caller has validated kinds, channels and times; what is left out stays as it was."""
+    preferences, _created = NotificationPreferences.objects.select_for_update().get_or_create(
+        user=user
+    )
+    for kind, channels in (kinds or {}).items():
+        preferences.kinds[kind] = {**preferences.kinds.get(kind, {}), **channels}
+    if quiet_hours is not UNCHANGED:
+        preferences.quiet_start, preferences.quiet_end = quiet_hours or (None, None)
+    preferences.full_clean()
+    preferences.save()
+    user.notification_preferences = preferences
+    return preferences

@@ -9,5 +9,10 @@ urlpatterns = [
     path("auth/password/change/", api.PasswordChangeView.as_view(), name="password-change"),
     path("auth/password/reset/", api.PasswordResetView.as_view(), name="password-reset"),
     path("me/", api.MeView.as_view(), name="me"),
+    path(
+        "me/notification-preferences/",
+        api.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
     path("municipalities/", api.MunicipalityListView.as_view(), name="municipalities"),
 ]

@@ -2,7 +2,7 @@ from functools import partial
 
 from django.conf import settings
 
-from community import policies
+from community import policies, selectors
 from moderation.policies import can_see_queue
 
 
@@ -14,4 +14,6 @@ def site(request):
         "is_coordinator": policies.is_coordinator(user),
         # Called only where a template asks (the navigation): one query for group leaders.
         "can_moderate": partial(can_see_queue, user),
+        # The bell's count, read only where the header shows it (signed in).
+        "notifications_unread": partial(selectors.notifications_unread_count, user=user),
     }

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from frontend import views
+from frontend import notification_views, views
 
 app_name = "frontend"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("hem/", views.home, name="home"),
     path("profil/", views.profile, name="profile"),
+    path("profil/installningar/", notification_views.settings_page, name="settings"),
+    path("notiser/", notification_views.notifications, name="notifications"),
     path("villkor/", views.terms, name="terms"),
     path("rum/", views.rooms, name="rooms"),
     path("rum/<id:room_id>/", views.room, name="room"),

@@ -16,9 +16,10 @@ from rest_framework.views import APIView
 
 from community import policies as community_policies
 from community import rest
+from community import selectors as community_selectors
 from community import services as community_services
 from community.errors import NotFound
-from community.models import Notification, Organisation
+from community.models import Organisation
 from community.rest import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, NOT_SIGNED_IN
 from groups import calendar, policies, selectors
 from groups import serializers as s
@@ -425,18 +426,6 @@ class AttendanceView(APIView):
 # --- my notifications ---------------------------------------------------------------------
 
 
-def _notification(n: Notification) -> dict:
-    return {
-        "id": n.pk,
-        "kind": n.kind,
-        "title": n.title,
-        "body": n.body,
-        "url": n.url,
-        "created_at": n.created_at.isoformat(),
-        "read_at": n.read_at.isoformat() if n.read_at else None,
-    }
-
-
 class NotificationListView(APIView):
     """Newest first, 50 at a time; ``next`` asks for older ones."""
 
@@ -446,13 +435,17 @@ class NotificationListView(APIView):
     )
     def get(self, request):
         query = rest.query(s.NotificationQuerySerializer, request)
-        mine = Notification.objects.filter(user=request.user).order_by("-pk")
-        if "before_id" in query:
-            mine = mine.filter(pk__lt=query["before_id"])
-        page, following = rest.page(
-            request, list(mine[: s.PAGE_LIMIT + 1]), s.PAGE_LIMIT, lambda n: {"before_id": n.pk}
+        mine = community_selectors.notification_page(
+            user=request.user, before_id=query.get("before_id"), limit=s.PAGE_LIMIT
         )
-        return Response({"results": [_notification(n) for n in page], "next": following})
+        page, following = rest.page(request, mine, s.PAGE_LIMIT, lambda n: {"before_id": n.pk})
+        return Response(
+            {
+                "results": [community_services.notification_payload(n) for n in page],
+                "next": following,
+                "unread": community_selectors.notifications_unread_count(user=request.user),
+            }
+        )
 
 
 class NotificationReadView(APIView):

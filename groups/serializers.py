@@ -179,11 +179,16 @@ class NotificationQuerySerializer(serializers.Serializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=IdField(),
-        max_length=MARK_READ_MAX,
-        required=False,
-        help_text="Leave out to mark every notification read.",
+        child=IdField(), max_length=MARK_READ_MAX, required=False, help_text="These ones read."
     )
+    all = serializers.BooleanField(required=False, help_text="`true`: every one read.")
+
+    def validate(self, attrs):
+        if ("ids" in attrs) == bool(attrs.get("all")):
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Give either the ids to mark read or all: true.")]}
+            )
+        return attrs
 
 
 # --- payloads -----------------------------------------------------------------------------
@@ -426,3 +431,4 @@ class AttendanceListSerializer(serializers.Serializer):
 class NotificationListSerializer(serializers.Serializer):
     results = NotificationSerializer(many=True)
     next = next_field()
+    unread = serializers.IntegerField(help_text="How many of all one's notifications are unread.")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from chat import broadcast, policies, ports, selectors
 from chat.models import BODY_MAX_LENGTH, Message, Room
-from chat.services import limiter, support
+from chat.services import limiter, mentions, support
 from community import ports as community_ports
 from community.errors import (
     BredvidError,
@@ -133,6 +133,8 @@ def _insert_message(
         else Message.State.VISIBLE,
     )
     community_ports.screening().after_screening(message=message, verdict=verdict, author=user)
+    if "@" in body:
+        transaction.on_commit(lambda: mentions.mention_notify(message_id=message.pk), robust=True)
     if room.kind == Room.Kind.SUPPORT:
         support.support_message_logged(message=message)
     role = policies.role_in_room(is_author=True, is_moderator=moderator)

@@ -372,8 +372,8 @@ def test_a_server_restart_reconnects_and_a_refusal_stops_trying(
     new_phone, member, topic_room, password
 ):
     page = new_phone()
-    sockets = watch_sockets(page)
     log_in(page, member, password)
+    sockets = watch_sockets(page)  # the room's socket, not the home page's bell
     open_room(page, topic_room)
 
     # a restarting server (1012): back by itself, without a banner left behind
@@ -403,8 +403,8 @@ def test_a_server_restart_reconnects_and_a_refusal_stops_trying(
 
 def test_a_private_crisis_card_shows_people_to_call(new_phone, member, topic_room, password):
     page = new_phone()
-    sockets = watch_sockets(page)
     log_in(page, member, password)
+    sockets = watch_sockets(page)  # the room's socket, not the home page's bell
     open_room(page, topic_room)
 
     # when: the server sends this person a crisis card (a word rule matched their message)

@@ -18,8 +18,8 @@ def test_a_password_change_keeps_this_phone_in_its_room_and_signs_out_the_other(
 ):
     # given: the same person in one room on two phones
     phone = new_phone()
-    sockets = watch_sockets(phone)
     log_in(phone, member, password)
+    sockets = watch_sockets(phone)  # the room's socket, not the home page's bell
     open_room(phone, topic_room)
     other_phone = new_phone()
     log_in(other_phone, member, password)

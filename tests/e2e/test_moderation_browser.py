@@ -407,7 +407,6 @@ def test_next_meetup_on_the_rooms_list_and_in_the_room_header_updates_live(
     )
     page = new_phone()
     sockets = []
-    page.route_web_socket("**/ws/", lambda ws: (ws.connect_to_server(), sockets.append(ws)))
     log_in(page, member, password)
 
     page.goto("/rum/")
@@ -417,6 +416,8 @@ def test_next_meetup_on_the_rooms_list_and_in_the_room_header_updates_live(
     assert_accessible(page)
     screenshot(page, "moderation-rooms-meetup-phone")
 
+    # the room's socket, not the bell's on the pages before
+    page.route_web_socket("**/ws/", lambda ws: (ws.connect_to_server(), sockets.append(ws)))
     open_room(page, room)
     header = page.locator("#chat-meetup")
     expect(header.get_by_role("link", name="Fika på biblioteket")).to_be_visible()

@@ -37,6 +37,17 @@ def test_my_notifications_newest_first(member_api, notes):
     }
     assert [n["id"] for n in response.json()["results"]] == [n.pk for n in reversed(notes)]
     assert response.json()["next"] is None
+    assert response.json()["unread"] == 3
+
+
+def test_unread_counts_all_pages_and_drops_when_read(member_api, notes, monkeypatch):
+    monkeypatch.setattr(serializers, "PAGE_LIMIT", 1)
+
+    before = member_api.get("/api/v1/me/notifications/").json()
+    member_api.post("/api/v1/me/notifications/read/", {"ids": [notes[0].pk]}, format="json")
+    after = member_api.get("/api/v1/me/notifications/").json()
+
+    assert (len(before["results"]), before["unread"], after["unread"]) == (1, 3, 2)
 
 
 def test_older_notifications_page_by_cursor(member_api, notes, monkeypatch):
@@ -53,8 +64,8 @@ def test_older_notifications_page_by_cursor(member_api, notes, monkeypatch):
 def test_mark_some_then_all_read(member_api, member, other_member, notes):
     some = member_api.post("/api/v1/me/notifications/read/", {"ids": [notes[0].pk]})
     read_at = Notification.objects.get(pk=notes[0].pk).read_at
-    rest = member_api.post("/api/v1/me/notifications/read/", {})
-    again = member_api.post("/api/v1/me/notifications/read/", {})
+    rest = member_api.post("/api/v1/me/notifications/read/", {"all": True}, format="json")
+    again = member_api.post("/api/v1/me/notifications/read/", {"all": True}, format="json")
 
     assert some.json() == {"marked": 1}
     assert rest.json() == {"marked": 2}
@@ -92,6 +103,25 @@ def test_mark_read_bad_input_is_invalid(member_api, notes, body):
 
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["ids"]
+    assert _read_state() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        pytest.param({}, "non_field_errors", id="neither"),
+        pytest.param({"all": False}, "non_field_errors", id="all-false"),
+        pytest.param({"all": True, "ids": [1]}, "non_field_errors", id="both"),
+        pytest.param({"all": "ja"}, "all", id="all-not-bool"),
+    ],
+)
+def test_mark_read_needs_ids_or_all(member_api, notes, body, field):
+    before = _read_state()
+
+    response = member_api.post("/api/v1/me/notifications/read/", body, format="json")
+
+    assert response.status_code == 400
+    assert (response.json()["code"], list(response.json()["fields"])) == ("invalid", [field])
     assert _read_state() == before
 
 

@@ -35,6 +35,8 @@ export class ChatSocket {
     this.pongTimer = null;
     this.notBefore = 0; // after a 4429 close: no new connection before this time
     this.stopped = false;
+    // One socket per page: the header's bell listens to this one instead of opening its own.
+    ChatSocket.page ??= this;
 
     window.addEventListener("online", () => this.connectNow());
     window.addEventListener("offline", () => this.drop({ offline: true, retry: false }));
@@ -94,6 +96,7 @@ export class ChatSocket {
       if (this.ws !== ws) return;
       this.startPinging();
       this.handlers.onOpen();
+      document.dispatchEvent(new CustomEvent("bredvid:open"));
     });
     ws.addEventListener("message", (event) => {
       if (this.ws !== ws) return;
@@ -104,7 +107,10 @@ export class ChatSocket {
       } catch {
         return;
       }
-      if (frame && typeof frame.type === "string") this.handlers.onFrame(frame);
+      if (frame && typeof frame.type === "string") {
+        this.handlers.onFrame(frame);
+        document.dispatchEvent(new CustomEvent("bredvid:frame", { detail: frame }));
+      }
     });
     ws.addEventListener("close", (event) => {
       if (this.ws !== ws) return; // a connection we already gave up on

@@ -426,8 +426,10 @@ def test_delivery_runs_off_the_request_after_commit(municipalities, push_setting
 def test_a_person_without_a_device_schedules_nothing(
     member, push_settings, django_capture_on_commit_callbacks
 ):
+    notification = community_services.notify(user=member, kind="warning", title="Varning")
+
     with django_capture_on_commit_callbacks() as pending:
-        community_services.notify(user=member, kind="warning", title="Varning")
+        push_deliver(notification=notification)
 
     assert pending == []
     assert not push_settings.VAPID_DEV_KEY_FILE.exists()

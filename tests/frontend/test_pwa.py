@@ -23,7 +23,14 @@ PAGES_SIGNED_OUT = [
     "/grupper/",
     "/offline/",
 ]
-PAGES_SIGNED_IN = ["/hem/", "/profil/", "/konto/password/change/", "/rum/", "/traffar/", "/grupper/"]
+PAGES_SIGNED_IN = [
+    "/hem/",
+    "/profil/",
+    "/konto/password/change/",
+    "/rum/",
+    "/traffar/",
+    "/grupper/",
+]
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -86,7 +93,7 @@ def test_service_worker_is_served_for_the_whole_site_and_never_stale(client):
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Cache-Control"] == "no-cache"
     script = response.content.decode()
-    version = re.search(r'const VERSION = "([0-9a-f]{12})";', script).group(1)
+    assert re.search(r'const VERSION = "[0-9a-f]{12}";', script)
     assert 'const OFFLINE_URL = "/offline/";' in script
     shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", script, re.S).group(1))
     assert "/offline/" in shell
@@ -142,7 +149,8 @@ def assert_head(html: str) -> None:
     assert '<link rel="manifest" href="/manifest.webmanifest">' in head
     assert '<meta name="theme-color" content="#0b5d5b">' in head
     description = re.search(r'<meta name="description" content="([^"]+)">', head)
-    assert description is not None and len(description.group(1)) >= 40
+    assert description is not None
+    assert len(description.group(1)) >= 40
     icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/png" sizes="32x32">', head)
     assert icon is not None
     assert png_size(static_bytes(icon.group(1))) == (32, 32)

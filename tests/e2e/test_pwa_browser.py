@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chat.models import Message
+from chat.models import Message, Room
 from tests.e2e.test_chat_browser import (
     MESSAGE_BOX,
     bodies,
@@ -14,12 +14,33 @@ from tests.e2e.test_chat_browser import (
     log_in,
     message,
     open_room,
+    write,
 )
 from tests.live import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORKER_SCOPE = "navigator.serviceWorker.getRegistration().then((r) => r.scope)"
+TRY_AGAIN = re.compile("^(Försök igen|Try again)$")
+# What this phone keeps: the room and meetup pages cached, the messages in the outbox.
+KEPT = """(async () => {
+  const pages = [];
+  for (const name of await caches.keys()) {
+    if (!name.startsWith("bredvid-pages-")) continue;
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) pages.push(new URL(request.url).pathname);
+  }
+  const outbox = await new Promise((resolve) => {
+    const open = indexedDB.open("bredvid-outbox");
+    open.onupgradeneeded = () => open.result.createObjectStore("messages", { keyPath: "clientId" });
+    open.onsuccess = () => {
+      const db = open.result;
+      const count = db.transaction("messages").objectStore("messages").count();
+      count.onsuccess = () => { db.close(); resolve(count.result); };
+    };
+  });
+  return { pages, outbox };
+})()"""
 QUEUED = re.compile(r"(Väntar på anslutningen|Waiting for the connection)")
 
 
@@ -100,3 +121,64 @@ def test_a_message_written_offline_survives_a_reload_and_is_sent_once(
     expect(message(a, "Skrivet på tåget")).to_have_count(1)
     assert bodies(a) == ["Skrivet på tåget"]
     assert Message.objects.count() == 1
+
+
+def test_a_refused_message_stays_with_try_again_after_a_reload(
+    new_phone, live_server_url, member, topic_room, password
+):
+    Room.objects.filter(pk=topic_room.pk).update(slow_mode_seconds=60)
+    page = new_phone()
+    log_in(page, member, password)
+    open_room(page, topic_room)
+    write(page, "Första")
+    expect(message(page, "Första")).not_to_have_class(re.compile("chat-msg--pending"))
+    write(page, "Andra")
+    expect(page.locator(".chat-msg--failed")).to_contain_text("Andra")
+
+    # when: the page is reloaded
+    page.reload()
+    expect(page.locator("#chat-room")).to_have_attribute("data-connection", "up")
+
+    # then: the refused message is still there, waiting for "Try again", not sent by itself
+    failed = page.locator(".chat-msg--failed")
+    expect(failed).to_contain_text("Andra")
+    page.wait_for_timeout(500)
+    assert list(Message.objects.values_list("body", flat=True)) == ["Första"]
+
+    # when: slow mode ends and the member tries again
+    Room.objects.filter(pk=topic_room.pk).update(slow_mode_seconds=0)
+    failed.get_by_role("button", name=TRY_AGAIN).click()
+
+    # then: sent once
+    expect(page.locator(".chat-msg--pending")).to_have_count(0)
+    expect(message(page, "Andra")).to_have_count(1)
+    assert list(Message.objects.order_by("seq").values_list("body", flat=True)) == [
+        "Första",
+        "Andra",
+    ]
+
+
+def test_signing_out_forgets_kept_pages_and_unsent_messages(
+    new_phone, live_server_url, member, topic_room, password
+):
+    # given: a kept room page and a refused message in the outbox
+    Room.objects.filter(pk=topic_room.pk).update(slow_mode_seconds=60)
+    page = new_phone()
+    log_in(page, member, password)
+    worker_ready(page, live_server_url)
+    open_room(page, topic_room)
+    write(page, "Första")
+    expect(message(page, "Första")).not_to_have_class(re.compile("chat-msg--pending"))
+    write(page, "Ingen annan ska se detta")
+    expect(page.locator(".chat-msg--failed")).to_contain_text("Ingen annan ska se detta")
+    eventually(
+        page, lambda: page.evaluate(KEPT) == {"pages": [f"/rum/{topic_room.pk}/"], "outbox": 1}
+    )
+
+    # when: the member logs out
+    page.get_by_role("button", name=re.compile("^(Logga ut|Log out)$")).first.click()
+    expect(page.locator("#chat-room")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^(Logga in|Log in)$"))).to_be_visible()
+
+    # then: no room page and no unsent message is left on the phone
+    eventually(page, lambda: page.evaluate(KEPT) == {"pages": [], "outbox": 0}, 10)

@@ -120,7 +120,7 @@ def test_offline_page_is_ours_in_swedish_first(client):
     html = response.content.decode()
     assert '<html lang="sv">' in html
     assert 'id="offline-heading"' in html
-    assert '<a class="button button--primary" href="/hem/">' in html
+    assert '<a class="button button--primary" href="/hem/" data-reload>' in html
     assert 'id="quick-exit"' in html
     assert "Cache-Control" not in response or "no-store" not in response["Cache-Control"]
 

@@ -32,3 +32,11 @@ document.addEventListener("submit", (event) => {
     forgetThisDevice();
   }
 });
+
+// The offline page stands in for the page asked for: "Try again" asks for that page again.
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("a[data-reload]")) {
+    event.preventDefault();
+    window.location.reload();
+  }
+});

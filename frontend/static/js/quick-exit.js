@@ -25,6 +25,8 @@ if (link) {
   const leave = () => {
     if (leaving) return;
     leaving = true;
+    // pwa.js forgets the pages and unsent messages this device kept.
+    document.dispatchEvent(new Event("bredvid:leave"));
     signOut();
     // Nothing should stay on screen while the next site loads over a slow network.
     document.title = "";

@@ -11,6 +11,7 @@
 
 import { MessageList } from "./list.js";
 import { buildCrisisCard, EDIT_WINDOW_MS } from "./messages.js";
+import { Outbox } from "./outbox.js";
 import { ChatSocket, socketUrl } from "./socket.js";
 import { appendLinkified, format, listFormatter, newClientId, snippet, timeFormatter } from "./text.js";
 
@@ -72,6 +73,7 @@ class ChatRoom {
     this.readSent = lastRead;
 
     this.pending = new Map(); // client_id -> {clientId, body, replyTo, createdAt, status, error}
+    this.outbox = new Outbox({ room: this.roomId, user: this.me.id }); // pending, kept across reloads
     this.replyTo = null;
     this.typers = new Map(); // user id -> {name, until}
     this.ready = false; // subscribed on the current connection
@@ -138,6 +140,7 @@ class ChatRoom {
     this.bindPage();
     this.bindCrisisCard();
     this.setMuted(this.muted, this.mutedUntil, { quiet: true });
+    this.restoreOutbox();
     this.socket.start();
   }
 
@@ -282,6 +285,7 @@ class ChatRoom {
     if (!pending) return;
     const keepBottom = this.list.nearBottom();
     this.pending.delete(frame.client_id);
+    this.outbox.remove(frame.client_id);
     const hadFocus = this.list.removePending(pending.clientId);
     if (this.list.get(frame.seq) === undefined) {
       // Shown in its place at once; message.new (or a backlog) brings the stored copy.
@@ -312,6 +316,7 @@ class ChatRoom {
       pending.status = "failed";
       pending.error = text;
       this.list.renderPending(pending);
+      this.outbox.save(pending);
       this.announce(`${this.strings.notSent} ${text}`);
       if (frame.code === "muted") this.setMuted(true, frame.retry_after ? new Date(Date.now() + frame.retry_after * 1000) : null);
       else if (frame.retry_after) this.showWait(frame.retry_after);
@@ -660,10 +665,22 @@ class ChatRoom {
       error: null,
     };
     this.pending.set(pending.clientId, pending);
+    this.outbox.save(pending);
     this.$.input.value = "";
     this.setReply(null);
     this.sendPending(pending);
     this.list.scrollToBottom();
+  }
+
+  /** Messages written here before a reload and never acknowledged: shown, and sent again. */
+  async restoreOutbox() {
+    for (const pending of await this.outbox.load()) {
+      if (this.pending.has(pending.clientId)) continue;
+      this.pending.set(pending.clientId, pending);
+      if (pending.status === "failed") this.list.renderPending(pending);
+      else this.sendPending(pending); // the same client_id: at most one message results
+    }
+    this.$.empty.hidden = this.list.size > 0 || this.pending.size > 0;
   }
 
   /** Send (or queue until connected); a retry uses the same client_id, so never two messages. */

@@ -12,7 +12,7 @@
 import { MessageList } from "./list.js";
 import { buildCrisisCard, EDIT_WINDOW_MS } from "./messages.js";
 import { ChatSocket, socketUrl } from "./socket.js";
-import { appendLinkified, format, listFormatter, newClientId, snippet, timeFormatter } from "./text.js";
+import { appendLinkified, format, listFormatter, meetupFormatter, newClientId, snippet, timeFormatter } from "./text.js";
 
 const INITIAL_MESSAGES = 30; // at least this many of the newest messages on opening
 const INITIAL_MAX = 150; // at most this many, even with many unread
@@ -51,14 +51,7 @@ class ChatRoom {
     this.strings = { ...document.getElementById("chat-strings").dataset };
     this.emoji = JSON.parse(document.getElementById("chat-emoji").textContent);
     this.reportReasons = JSON.parse(document.getElementById("chat-report-reasons").textContent);
-    this.formatDay = new Intl.DateTimeFormat(data.language, {
-      ...(data.timeZone ? { timeZone: data.timeZone } : {}),
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
+    this.formatDay = meetupFormatter(data.language, data.timeZone);
     this.pinnedId = data.pinnedId ? Number(data.pinnedId) : null;
     this.formatTime = timeFormatter(data.language, data.timeZone);
     this.formatList = listFormatter(data.language);
@@ -450,7 +443,7 @@ class ChatRoom {
     this.$.meetupLink.textContent = meetup.title;
     this.$.meetupLink.href = url;
     const starts = new Date(meetup.starts_at);
-    this.$.meetupTime.textContent = this.formatDay.format(starts);
+    this.$.meetupTime.textContent = this.formatDay(starts);
     this.$.meetupTime.dateTime = starts.toISOString();
   }
 

@@ -10,7 +10,7 @@
 // unlocks the composer, sets slow mode, the pinned message and the group's next meetup.
 
 import { MessageList } from "./list.js";
-import { buildCrisisCard, EDIT_WINDOW_MS } from "./messages.js";
+import { buildCrisisCard, EDIT_WINDOW_MS, markRuns } from "./messages.js";
 import { ChatSocket, socketUrl } from "./socket.js";
 import { appendLinkified, format, listFormatter, meetupFormatter, newClientId, snippet, timeFormatter } from "./text.js";
 
@@ -32,6 +32,16 @@ class HttpError extends Error {
     super(`HTTP ${status}`);
     this.status = status;
   }
+}
+
+/** The room is as high as what is visible of the screen: with the keyboard open the visual
+ * viewport shrinks while the layout viewport may not, and the composer has to stay above it. */
+function fitToVisibleScreen() {
+  const viewport = window.visualViewport;
+  if (!viewport) return;
+  const fit = () => document.documentElement.style.setProperty("--chat-height", `${Math.round(viewport.height)}px`);
+  viewport.addEventListener("resize", fit);
+  fit();
 }
 
 class ChatRoom {
@@ -124,8 +134,8 @@ class ChatRoom {
   }
 
   start() {
-    // On a phone the room is one screen high: show all of it, the site header just above.
-    window.scrollTo({ top: this.root.getBoundingClientRect().top + window.scrollY, behavior: "instant" });
+    fitToVisibleScreen();
+    new MutationObserver(() => markRuns(this.$.list)).observe(this.$.list, { childList: true });
     this.bindComposer();
     this.bindList();
     this.bindPage();

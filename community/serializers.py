@@ -7,6 +7,8 @@ from community.models import CaresFor, Consent, Language, Municipality, Situatio
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="label", read_only=True)
+
     class Meta:
         model = Municipality
         fields = ["code", "name", "county"]

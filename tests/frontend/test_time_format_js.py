@@ -51,3 +51,17 @@ def test_english_times_use_the_same_24_hour_clock():
         "other": "3 November 23.30",
         "meetup": "Tuesday 1 December, 17.05",
     }
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_meetup_line_reads_the_same_from_the_server_and_after_a_live_update(language):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import dateformat, translation
+
+    when = datetime.fromisoformat(WHEN).astimezone(ZoneInfo("Europe/Stockholm"))
+    with translation.override(language):
+        server = dateformat.format(when, "l j F, H.i")  # the room page's template
+
+    assert run(language)["meetup"] == server

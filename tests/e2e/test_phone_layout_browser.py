@@ -71,7 +71,7 @@ def test_unread_counts_on_the_room_list_and_in_the_tab_title_are_live(
     expect(card.locator(".room-card__badge")).to_have_count(0)
     title = page.title()
     assert not title.startswith("(")
-    page.wait_for_function("document.body.dataset.live === 'up'")
+    expect(page.locator("body")).to_have_attribute("data-live", "up")
     other = new_phone()
     log_in(other, other_member, password)
     open_room(other, topic_room)

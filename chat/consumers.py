@@ -27,6 +27,7 @@ CLOSE_ABUSE = 4429
 class Subscription:
     viewer: selectors.Viewer
     delivered_seq: int
+    present: bool = True  # false for a room list that only follows the room
 
 
 @in_database
@@ -113,8 +114,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self._refuse(error, ref)
 
     async def on_ping(self, frame):
-        for room_id in self.rooms:
-            await self._present(room_id)
+        for room_id, subscription in self.rooms.items():
+            if subscription.present:
+                await self._present(room_id)
         await self.send(text_data='{"type":"pong"}')
 
     async def on_subscribe(self, frame):
@@ -129,7 +131,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             # everything up to the room's seq read above was committed before the backlog
             # query, so what the backlog left out this reader may not see
             delivered = max(delivered, room.last_seq)
-        self.rooms[room.pk] = Subscription(viewer=viewer, delivered_seq=delivered)
+        was_present = room.pk in self.rooms and self.rooms[room.pk].present
+        self.rooms[room.pk] = Subscription(
+            viewer=viewer, delivered_seq=delivered, present=frame.present
+        )
         reply = {
             "type": "subscribed",
             "room": room.pk,
@@ -141,7 +146,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             "muted_until": mine["muted_until"],
         }
         await self.send(text_data=broadcast.dumps(reply))
-        await self._present(room.pk, announce=True)
+        if frame.present:
+            await self._present(room.pk, announce=True)
+        elif was_present:
+            await self._absent(room.pk)
 
     async def on_unsubscribe(self, frame):
         if frame.room not in self.rooms:
@@ -284,8 +292,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_send(broadcast.room_group(room_id), event)
 
     async def _leave(self, room_id: int):
-        self.rooms.pop(room_id, None)
+        subscription = self.rooms.pop(room_id, None)
         await self.channel_layer.group_discard(broadcast.room_group(room_id), self.channel_name)
+        if subscription is None or subscription.present:
+            await self._absent(room_id)
+
+    async def _absent(self, room_id: int):
         await presence.backend().leave(
             room_id, self.user.pk, self.user.display_name, self.channel_name
         )

@@ -7,7 +7,7 @@ parses what arrives and turns anything wrong into a stable error code.
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from community import bounds
@@ -31,6 +31,8 @@ class Subscribe(Frame):
     type: Literal["subscribe"]
     room: RoomId
     after_seq: Seq = 0
+    # false: follow the room's messages (a room list's unread counts) without being present
+    present: StrictBool = True
 
 
 class Unsubscribe(Frame):

@@ -5,12 +5,14 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 MINIMUM_AGE = 13  # the Swedish age of digital consent
 ADULT_AGE = 18
 
 OTHER_MUNICIPALITY_CODE = "0000"
+OTHER_MUNICIPALITY = gettext_noop("Other / outside Sweden")  # words, not a proper noun
 
 
 class Municipality(models.Model):
@@ -28,7 +30,17 @@ class Municipality(models.Model):
         verbose_name_plural = _("municipalities")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name to show: a proper noun, but "other" (0000) is words in the reader's
+        language (its stored name is the Swedish, for a language with no translation)."""
+        if self.code != OTHER_MUNICIPALITY_CODE:
+            return self.name
+        words = gettext(OTHER_MUNICIPALITY)
+        english = (get_language() or "").startswith("en")
+        return words if words != OTHER_MUNICIPALITY or english else self.name
 
     @property
     def is_other(self) -> bool:

@@ -15,6 +15,8 @@ from community.models import (
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="label", read_only=True)
+
     class Meta:
         model = Municipality
         fields = ["code", "name", "county"]

@@ -122,7 +122,7 @@ class RsvpForm(forms.Form):
     @classmethod
     def initial_for(cls, rsvp: Rsvp | None) -> dict:
         if rsvp is None:
-            return {"status": Rsvp.Status.GOING}
+            return {}  # nothing preselected: coming or not is the member's own answer
         going = rsvp.status != Rsvp.Status.NOT_GOING  # the waitlisted asked to go
         status = Rsvp.Status.GOING if going else Rsvp.Status.NOT_GOING
         return {

@@ -182,6 +182,12 @@ class CrisisContact(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     url = models.URLField(_("web"), blank=True)
     hours = models.CharField(_("when"), max_length=120, blank=True)
+    hours_en = models.CharField(
+        _("when, in English"),
+        max_length=120,
+        blank=True,
+        help_text=_("For readers who use Bredvid in English."),
+    )
     audience = models.CharField(
         _("for"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE
     )

@@ -59,9 +59,9 @@ def crisis_card_payload(card: CrisisCard, *, user, update: bool = False, at=None
     ``update`` tells a client that already shows this room's card to replace it."""
     at = at or timezone.now()
     staffed = unit_is_staffed(user=user, at=at)
-    contacts = _contacts(user=user, categories=card.categories, staffed=staffed)
     first = card.categories[0]
     with translation.override(user.preferred_language):
+        contacts = _contacts(user=user, categories=card.categories, staffed=staffed)
         body = str(CRISIS_BODIES[first]())
         if not staffed:
             lines = ", ".join(c["name"] for c in contacts if c["always_open"])

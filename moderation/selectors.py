@@ -3,6 +3,7 @@
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from chat import policies as chat_policies
 from chat import selectors as chat_selectors
@@ -227,12 +228,28 @@ def audit_payload(entry: AuditEntry) -> dict:
     }
 
 
+def _contact_hours(contact) -> str:
+    """When the line answers, in the reader's language. A line that always answers and has
+    no English text says so through the client's own words (its "always open")."""
+    if not (get_language() or "").startswith("en"):
+        return contact.hours
+    return contact.hours_en or ("" if contact.on_call else contact.hours)
+
+
+def _unit_hours(unit) -> str:
+    """The unit's staffed hours from its timetable, in the reader's language; its own note
+    when it keeps none."""
+    from support.selectors import staffed_hours_text
+
+    return ", ".join(staffed_hours_text(unit)) or unit.staffed_hours
+
+
 def contact_payload(contact) -> dict:
     return {
         "name": contact.name,
         "phone": contact.phone,
         "url": contact.url,
-        "hours": contact.hours,
+        "hours": _contact_hours(contact),
     }
 
 
@@ -255,12 +272,14 @@ def crisis_contacts_for(*, user, situations=()) -> list[dict]:
             "name": unit.name,
             "phone": unit.phone,
             "url": unit.website,
-            "hours": unit.staffed_hours,
+            "hours": _unit_hours(unit),
             "always_open": False,
         }
         for unit in Organisation.objects.filter(
             kind=Organisation.Kind.MUNICIPAL_UNIT, municipality_id=user.municipality_id
-        ).exclude(phone="")
+        )
+        .exclude(phone="")
+        .prefetch_related("opening_hours")
         if user.municipality_id
     ]
     return cards

@@ -262,6 +262,7 @@ class CrisisContactSerializer(serializers.ModelSerializer):
             "phone",
             "url",
             "hours",
+            "hours_en",
             "audience",
             "situations",
             "municipality",

@@ -424,8 +424,9 @@ def test_next_meetup_on_the_rooms_list_and_in_the_room_header_updates_live(
     assert_accessible(page)
     screenshot(page, "moderation-room-meetup-phone")
 
-    # when: the server says the next meetup changed (text only, links inside the site only)
-    sockets[0].send(
+    # when: the server says the next meetup changed (on the room's socket: the room list
+    # before it had one of its own) (text only, links inside the site only)
+    sockets[-1].send(
         json.dumps(
             {
                 "type": "room.updated",
@@ -443,7 +444,7 @@ def test_next_meetup_on_the_rooms_list_and_in_the_room_header_updates_live(
     changed = header.get_by_role("link", name="Promenad <b>i parken</b>")
     expect(changed).to_be_visible()
     assert changed.get_attribute("href") == "/traffar/99/"
-    sockets[0].send(json.dumps({"type": "room.updated", "room": room.pk, "next_meetup": None}))
+    sockets[-1].send(json.dumps({"type": "room.updated", "room": room.pk, "next_meetup": None}))
     expect(header).to_be_hidden()
 
 

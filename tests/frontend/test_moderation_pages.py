@@ -44,3 +44,27 @@ def test_a_group_leader_sees_only_their_groups_history_on_the_item_page(
 
     assert "Vår grupp" in page
     assert "Deras grupp" not in page
+
+
+def test_the_item_page_writes_dates_in_the_readers_language(
+    client, moderator, member, topic_room, send, municipalities
+):
+    from datetime import UTC, datetime
+
+    from chat.models import Message
+
+    reporter = UserFactory(display_name="Anmälaren Ada")
+    sent = send(member, topic_room, "skriv ditt nummer här")
+    Message.objects.filter(pk=sent.message["id"]).update(
+        created_at=datetime(2026, 11, 3, 16, 5, tzinfo=UTC)
+    )
+    reports.report_create(user=reporter, message_id=sent.message["id"], reason="harassment")
+    item = QueueItem.objects.get(message_id=sent.message["id"])
+    client.force_login(moderator)
+
+    swedish = client.get(f"/moderering/{item.pk}/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    english = client.get(f"/moderering/{item.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert ">3 november 17.05</time>" in swedish
+    assert "Nov" not in swedish
+    assert ">3 November 17.05</time>" in english

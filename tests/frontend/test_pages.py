@@ -119,3 +119,13 @@ def test_unknown_page_is_a_friendly_404(client):
 
     assert response.status_code == 404
     assert 'id="quick-exit"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", PAGES_SIGNED_OUT)
+def test_every_page_describes_itself_for_search_engines(client, municipalities, path):
+    html = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert (
+        '<meta name="description" content="Bredvid is where young carers meet others who know '
+        'what it is like: chat rooms, peer groups and meetups near you.">'
+    ) in html

@@ -264,6 +264,7 @@ CONTACT = {
     "phone": "035-13 70 00",
     "url": "https://www.halmstad.se/anhorigstod",
     "hours": "Vardagar 8–16",
+    "hours_en": "Weekdays 8–16",
     "audience": "everyone",
     "situations": ["crisis_other"],
     "municipality": "1380",

@@ -170,3 +170,40 @@ def test_the_room_page_carries_my_card_after_a_reload_and_no_one_elses(
 def _tag(html: str, element_id: str) -> str:
     at = html.index(f'id="{element_id}"')
     return html[html.rindex("<", 0, at) : html.index(">", at) + 1]
+
+
+@pytest.mark.django_db
+def test_the_card_says_when_each_line_answers_in_the_readers_language(
+    member, topic_room, unit, send
+):
+    member.preferred_language = "en"
+    member.save()
+    unit.staffed_hours = "Måndag–fredag 08.00–16.30"
+    unit.save()
+    CrisisContact.objects.filter(name="Självmordslinjen").update(hours_en="Around the clock")
+    send(member, topic_room, "jag vill inte leva längre")
+
+    card = room_state.crisis_card_for(user=member, room=topic_room, at=MONDAY_MORNING)
+
+    hours = {c["name"]: c["hours"] for c in card["contacts"]}
+    assert hours == {
+        "112": "",  # always open: the client says so in the reader's words
+        "Självmordslinjen": "Around the clock",
+        "1177 Vårdguiden": "",
+        "Halmstads anhörigstöd": "Monday–Friday 08.00–16.30",
+    }
+
+
+@pytest.mark.django_db
+def test_swedish_readers_keep_the_swedish_hours(member, topic_room, unit, send):
+    send(member, topic_room, "jag vill inte leva längre")
+
+    card = room_state.crisis_card_for(user=member, room=topic_room, at=MONDAY_MORNING)
+
+    hours = {c["name"]: c["hours"] for c in card["contacts"]}
+    assert hours == {
+        "112": "Dygnet runt",
+        "Självmordslinjen": "Dygnet runt",
+        "1177 Vårdguiden": "Dygnet runt",
+        "Halmstads anhörigstöd": "Måndag–fredag 08.00–16.30",
+    }

@@ -3,7 +3,7 @@
 // Rebuilding a message keeps focus on "the same" control, so keyboard users never lose
 // their place when a reaction or an edit arrives.
 
-import { buildMessage, buildNotice, buildPending } from "./messages.js";
+import { buildMessage, buildNotice, buildPending, markRuns } from "./messages.js";
 
 const NEAR_EDGE_PX = 80;
 
@@ -139,6 +139,7 @@ export class MessageList {
   }
 
   scrollToDividerOrBottom() {
+    markRuns(this.$.list);
     const divider = this.elements.get(this.dividerSeq);
     if (divider) this.$.scroller.scrollTop = divider.offsetTop - 8;
     else this.scrollToBottom();
@@ -150,6 +151,7 @@ export class MessageList {
     const height = scroller.scrollHeight;
     const top = scroller.scrollTop;
     change();
+    markRuns(this.$.list); // runs change the spacing: settle it before measuring
     scroller.scrollTop = top + (scroller.scrollHeight - height);
   }
 

@@ -235,6 +235,7 @@ export function buildMessage(ctx, message) {
   const item = el("li", `chat-msg${mine ? " chat-msg--mine" : ""}`);
   item.id = `chat-msg-${message.seq}`;
   item.dataset.seq = message.seq;
+  item.dataset.author = message.author.id;
   item.tabIndex = -1;
   if (redacted(message)) {
     // Hidden by a moderator: it vanishes for everyone but its author and the moderators.
@@ -295,11 +296,26 @@ export function buildMessage(ctx, message) {
   return item;
 }
 
+/** A run of messages by one author names them once: each item after the first of a run
+ * (nothing between them but messages of the same author) gets chat-msg--cont. */
+export function markRuns(list) {
+  let previous = null;
+  for (const item of list.children) {
+    if (item.hidden) continue;
+    const author = item.dataset.author;
+    const divided = item.querySelector(":scope > .chat-divider") !== null;
+    const cont = Boolean(author) && author === previous && !divided;
+    item.classList.toggle("chat-msg--cont", cont);
+    previous = author || null;
+  }
+}
+
 /** The list item of a message still on its way (or refused), shown with its state. */
 export function buildPending(ctx, pending) {
   const item = el("li", "chat-msg chat-msg--mine chat-msg--pending");
   item.id = `chat-pending-${pending.clientId}`;
   item.dataset.clientId = pending.clientId;
+  item.dataset.author = ctx.me.id;
   item.tabIndex = -1;
   item.append(meta(ctx, { name: ctx.me.name, createdAt: pending.createdAt }));
   const replied = quote(ctx, pending.replyTo);

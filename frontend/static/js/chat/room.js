@@ -10,10 +10,10 @@
 // unlocks the composer, sets slow mode, the pinned message and the group's next meetup.
 
 import { MessageList } from "./list.js";
-import { buildCrisisCard, EDIT_WINDOW_MS } from "./messages.js";
+import { buildCrisisCard, EDIT_WINDOW_MS, markRuns } from "./messages.js";
 import { Outbox } from "./outbox.js";
 import { ChatSocket, socketUrl } from "./socket.js";
-import { appendLinkified, format, listFormatter, newClientId, snippet, timeFormatter } from "./text.js";
+import { appendLinkified, format, listFormatter, meetupFormatter, newClientId, snippet, timeFormatter } from "./text.js";
 
 const INITIAL_MESSAGES = 30; // at least this many of the newest messages on opening
 const INITIAL_MAX = 150; // at most this many, even with many unread
@@ -35,6 +35,16 @@ class HttpError extends Error {
   }
 }
 
+/** The room is as high as what is visible of the screen: with the keyboard open the visual
+ * viewport shrinks while the layout viewport may not, and the composer has to stay above it. */
+function fitToVisibleScreen() {
+  const viewport = window.visualViewport;
+  if (!viewport) return;
+  const fit = () => document.documentElement.style.setProperty("--chat-height", `${Math.round(viewport.height)}px`);
+  viewport.addEventListener("resize", fit);
+  fit();
+}
+
 class ChatRoom {
   constructor(root) {
     const data = root.dataset;
@@ -52,14 +62,7 @@ class ChatRoom {
     this.strings = { ...document.getElementById("chat-strings").dataset };
     this.emoji = JSON.parse(document.getElementById("chat-emoji").textContent);
     this.reportReasons = JSON.parse(document.getElementById("chat-report-reasons").textContent);
-    this.formatDay = new Intl.DateTimeFormat(data.language, {
-      ...(data.timeZone ? { timeZone: data.timeZone } : {}),
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
+    this.formatDay = meetupFormatter(data.language, data.timeZone);
     this.pinnedId = data.pinnedId ? Number(data.pinnedId) : null;
     this.formatTime = timeFormatter(data.language, data.timeZone);
     this.formatList = listFormatter(data.language);
@@ -133,8 +136,8 @@ class ChatRoom {
   }
 
   start() {
-    // On a phone the room is one screen high: show all of it, the site header just above.
-    window.scrollTo({ top: this.root.getBoundingClientRect().top + window.scrollY, behavior: "instant" });
+    fitToVisibleScreen();
+    new MutationObserver(() => markRuns(this.$.list)).observe(this.$.list, { childList: true });
     this.bindComposer();
     this.bindList();
     this.bindPage();
@@ -455,7 +458,7 @@ class ChatRoom {
     this.$.meetupLink.textContent = meetup.title;
     this.$.meetupLink.href = url;
     const starts = new Date(meetup.starts_at);
-    this.$.meetupTime.textContent = this.formatDay.format(starts);
+    this.$.meetupTime.textContent = this.formatDay(starts);
     this.$.meetupTime.dateTime = starts.toISOString();
   }
 

@@ -62,14 +62,43 @@ export function snippet(text, max = 80) {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export function timeFormatter(language, timeZone) {
-  const options = timeZone ? { timeZone } : {};
-  const clock = new Intl.DateTimeFormat(language, { ...options, hour: "2-digit", minute: "2-digit" });
-  const day = new Intl.DateTimeFormat(language, { ...options, day: "numeric", month: "short" });
-  const dayKey = new Intl.DateTimeFormat("en-CA", { ...options, dateStyle: "short" });
+/** The named parts of a date, in the reader's language and the site's time zone. */
+function partsOf(language, options) {
+  const formatter = new Intl.DateTimeFormat(language, options);
+  return (date) => Object.fromEntries(formatter.formatToParts(date).map((part) => [part.type, part.value]));
+}
+
+/** The one clock of the pages (Django's "H.i"): 24-hour, a dot, in every language. */
+function clockFormatter(language, zone) {
+  const clock = partsOf(language, { ...zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   return (date) => {
-    const time = clock.format(date);
-    return dayKey.format(date) === dayKey.format(new Date()) ? time : `${day.format(date)} ${time}`;
+    const { hour, minute } = clock(date);
+    return `${hour}.${minute}`;
+  };
+}
+
+/** "17.05" today, else "3 november 17.05" (the pages' "j F H.i"). */
+export function timeFormatter(language, timeZone, now = () => new Date()) {
+  const zone = timeZone ? { timeZone } : {};
+  const clock = clockFormatter(language, zone);
+  const day = partsOf(language, { ...zone, day: "numeric", month: "long" });
+  const dayKey = new Intl.DateTimeFormat("en-CA", { ...zone, dateStyle: "short" });
+  return (date) => {
+    const time = clock(date);
+    if (dayKey.format(date) === dayKey.format(now())) return time;
+    const { day: d, month } = day(date);
+    return `${d} ${month} ${time}`;
+  };
+}
+
+/** "tisdag 1 december, 17.05": the meetup line as the pages write it ("l j F, H.i"). */
+export function meetupFormatter(language, timeZone) {
+  const zone = timeZone ? { timeZone } : {};
+  const clock = clockFormatter(language, zone);
+  const day = partsOf(language, { ...zone, weekday: "long", day: "numeric", month: "long" });
+  return (date) => {
+    const { weekday, day: d, month } = day(date);
+    return `${weekday} ${d} ${month}, ${clock(date)}`;
   };
 }
 

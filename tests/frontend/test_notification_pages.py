@@ -151,3 +151,14 @@ def test_settings_refuses_bad_quiet_hours_and_saves_nothing(signed_in, member, s
     assert 'class="error-summary"' in response.content.decode()
     assert not NotificationPreferences.objects.exists()
     assert User.objects.get(pk=member.pk).hide_typing is False
+
+
+def test_settings_offer_push_on_this_device_with_the_neutral_promise(signed_in, member):
+    html = signed_in.get("/profil/installningar/").content.decode()
+
+    assert "data-push-toggle hidden" in html
+    assert 'data-key-url="/api/v1/push/key/"' in html
+    assert 'data-subscriptions-url="/api/v1/me/push-subscriptions/"' in html
+    assert f'data-person="{member.pk}"' in html
+    assert "Aviseringar på den här enheten" in html
+    assert "Låsskärmen visar bara ”Du har något nytt i Bredvid”" in html

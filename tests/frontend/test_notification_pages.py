@@ -48,9 +48,9 @@ def test_the_bell_is_on_every_page_with_the_unread_count(signed_in, notes, path)
 def test_the_bell_says_its_count(signed_in, member, notes):
     member.preferred_language = "en"
     member.save()
-    many = _bell(signed_in.get("/hem/").content.decode())
+    many = _bell(signed_in.get("/hem/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
     services.notifications_mark_read(user=member, ids=[notes[0].pk, notes[1].pk])
-    one = _bell(signed_in.get("/hem/").content.decode())
+    one = _bell(signed_in.get("/hem/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
 
     assert 'aria-label="Notifications, 3 unread"' in many
     assert 'data-many="Notifications, {n} unread"' in many

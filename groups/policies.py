@@ -90,10 +90,6 @@ def texts_need_screening(*, user) -> bool:
     return not community_policies.is_staff_role(user)
 
 
-def _platform_moderator(user) -> bool:
-    return community_policies.is_signed_in(user) and user.role == Role.MODERATOR
-
-
 def has_minors(group: PeerGroup) -> bool:
     return group.min_age < ADULT_AGE
 
@@ -104,7 +100,7 @@ def can_see_meetup_place(*, user, group: PeerGroup) -> bool:
         not has_minors(group)
         or is_group_member(user=user, group=group)
         or is_hosting_coordinator(user=user, group=group)
-        or _platform_moderator(user)
+        or community_policies.is_moderator(user)
     )
 
 

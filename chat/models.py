@@ -121,6 +121,14 @@ class Message(models.Model):
         related_name="+",
         help_text=_("Set on the card posted when a meetup is scheduled, changed or cancelled."),
     )
+    card = models.JSONField(
+        _("card"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "What a meetup card says, as data, so each reader gets it in their own language."
+        ),
+    )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.VISIBLE)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
@@ -199,3 +207,19 @@ class MutedMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} mutes {self.muted_id}"
+
+
+class MentionSent(models.Model):
+    """Who a message's @mention has notified: once per message and person, however often
+    the message is edited, held and let through."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="one_mention_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} mentioned {self.user_id}"

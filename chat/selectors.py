@@ -149,6 +149,7 @@ def message_payload(message: Message, reactions: list[dict], *, actions=()) -> d
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "meetup": group_selectors.meetup_summary(message.meetup) if message.meetup_id else None,
+        "card": None if deleted else message.card,
         "actions": list(actions),
     }
 

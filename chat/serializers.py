@@ -24,6 +24,15 @@ class ReactionSummarySerializer(serializers.Serializer):
     users = serializers.ListField(child=serializers.IntegerField())
 
 
+class MeetupCardSerializer(serializers.Serializer):
+    event = serializers.ChoiceField(choices=["created", "updated", "cancelled"])
+    title = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    repeats = serializers.IntegerField(required=False, help_text="How many times it repeats.")
+    reason = serializers.CharField(required=False, help_text="Why it was cancelled.")
+
+
 class MessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     room = serializers.IntegerField()
@@ -37,6 +46,11 @@ class MessageSerializer(serializers.Serializer):
     edited_at = serializers.DateTimeField(allow_null=True)
     meetup = MeetupSummarySerializer(
         allow_null=True, help_text="Set on the card of a scheduled, changed or cancelled meetup."
+    )
+    card = MeetupCardSerializer(
+        allow_null=True,
+        help_text="What a meetup card says, as data: clients write it out in the reader's "
+        "language (`body` is the same in the site language).",
     )
     actions = serializers.ListField(
         child=serializers.ChoiceField(choices=MESSAGE_ACTIONS),

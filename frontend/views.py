@@ -20,6 +20,7 @@ from community.forms import ProfileForm
 from community.models import CaresFor, SituationTag
 from frontend.moderation_forms import REPORT_REASONS
 from frontend.moderation_views import contacts_with_tel
+from groups import cards
 from groups import selectors as group_selectors
 from moderation import policies as moderation_policies
 from moderation import room_state
@@ -103,8 +104,24 @@ def profile(request):
 def rooms(request):
     """The rooms I can see, with unread counts and the last message."""
     rooms = chat_selectors.room_list_for_user(user=request.user)
-    rooms = [{**r, "next_meetup": _meetup_time(r["next_meetup"])} for r in rooms]
-    return render(request, "frontend/chat/rooms.html", {"rooms": rooms})
+    rooms = [
+        {
+            **r,
+            "next_meetup": _meetup_time(r["next_meetup"]),
+            "last_message": _shown(r["last_message"]),
+        }
+        for r in rooms
+    ]
+    return render(
+        request, "frontend/chat/rooms.html", {"rooms": rooms, "card_texts": cards.card_texts()}
+    )
+
+
+def _shown(message: dict | None) -> dict | None:
+    """A message payload with its text as this reader reads it (a meetup card in their language)."""
+    if message is None:
+        return None
+    return {**message, "body": cards.message_text(message["body"], message.get("card"))}
 
 
 def _room_meetup(*, user, group_id: int | None) -> dict | None:
@@ -144,6 +161,8 @@ def room(request, room_id: int):
         "ws_path": "/ws/",
         "report_reasons": [{"value": v, "label": str(label)} for v, label in REPORT_REASONS],
         "pinned": pinned if pinned and pinned.state == Message.State.VISIBLE else None,
+        "pinned_text": cards.message_text(pinned.body, pinned.card) if pinned else "",
+        "card_texts": cards.card_texts(),
         "next_meetup": _room_meetup(user=request.user, group_id=chat_room.group_id),
         "on_call": None if on_duty else contacts_with_tel(moderation_selectors.on_call_contacts()),
         "crisis_card": room_state.crisis_card_for(user=request.user, room=chat_room),

@@ -24,8 +24,12 @@ def with_counts(meetups: QuerySet[Meetup]) -> QuerySet[Meetup]:
 
 
 def when(meetup: Meetup) -> str:
-    """The start in Stockholm time, in the active language ("lördag 5 december kl. 18.00")."""
-    return formats.date_format(timezone.localtime(meetup.starts_at), "l j F, H.i")
+    """The start in Stockholm time, in the active language ("lördag 5 december, 18.00")."""
+    return when_at(meetup.starts_at)
+
+
+def when_at(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "l j F, H.i")
 
 
 def meetup_summary(meetup: Meetup) -> dict:

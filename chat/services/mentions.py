@@ -1,12 +1,16 @@
-"""@mentions: ``@`` and a member's display name in a sent message notifies that member."""
+"""@mentions: ``@`` and a member's display name in a message others see notifies that member.
+
+A message names people when it is sent, when it is edited to name someone new, and when a held
+message is let through; each person is told once per message (``MentionSent``)."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from chat import policies
-from chat.models import Message, MutedMember, Room
+from chat.models import MentionSent, Message, MutedMember, Room
 from community import services as community_services
 
 # A display name is 3–30 characters; a message names at most this many people.
@@ -37,10 +41,17 @@ def mentioned_names(body: str) -> list[set[str]]:
     return [names for names in (set(_names_after(body, at)) for at in ats) if names]
 
 
+def mentions_after_commit(message: Message) -> None:
+    """Once the transaction that made ``message`` visible (or changed its text) commits, tell
+    whom it names. A held or hidden message names nobody until it is let through."""
+    if "@" in message.body and message.state == Message.State.VISIBLE:
+        transaction.on_commit(lambda: mention_notify(message_id=message.pk), robust=True)
+
+
 def mention_notify(*, message_id: int) -> list[int]:
     """Notify each member a visible message names: one who may read the room, is not the
-    author and has not muted the author. The longest name wins at each ``@``. Returns the
-    ids of those notified. Run after commit: a held or hidden message names nobody."""
+    author, has not muted the author and was not told of this message before. The longest
+    name wins at each ``@``. Returns the ids of those notified."""
     message = Message.objects.filter(pk=message_id, state=Message.State.VISIBLE).first()
     if message is None or "@" not in message.body:
         return []
@@ -67,6 +78,9 @@ def mention_notify(*, message_id: int) -> list[int]:
     notified = []
     for user in chosen.values():
         if user.pk in muting or not policies.can_read(user=user, room=room):
+            continue
+        _, first_time = MentionSent.objects.get_or_create(message=message, user=user)
+        if not first_time:
             continue
         community_services.notify(
             user=user,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from chat import broadcast, policies, selectors
 from chat.models import Message, Room
-from chat.services import support
+from chat.services import mentions, support
 from chat.services.sending import _clean_body
 from community import ports as community_ports
 from community.errors import (
@@ -99,11 +99,13 @@ def message_edit(*, user, message_id, body) -> dict:
 def _store_edit(*, user, message_id: int, body: str, verdict) -> dict:
     message = _own_message(user=user, message_id=message_id)
     message.body = body
+    message.card = None  # an edited card says what its author wrote, not the meetup's data
     message.edited_at = timezone.now()
     if policies.holds_for_review(held=verdict.held, room=message.room):
         message.state = Message.State.HELD
-    message.save(update_fields=["body", "edited_at", "state"])
+    message.save(update_fields=["body", "card", "edited_at", "state"])
     community_ports.screening().after_screening(message=message, verdict=verdict, author=user)
+    mentions.mentions_after_commit(message)
     if message.room.kind == Room.Kind.SUPPORT:
         support.support_message_logged(message=message, action="support.message_edit")
     message_announce(message)
@@ -116,8 +118,9 @@ def message_delete(*, user, message_id) -> dict:
     message = _own_message(user=user, message_id=message_id)
     message.state = Message.State.DELETED
     message.body = ""
+    message.card = None
     message.edited_at = timezone.now()
-    message.save(update_fields=["state", "body", "edited_at"])
+    message.save(update_fields=["state", "body", "card", "edited_at"])
     message.reactions.all().delete()
     message_announce(message)
     return selectors.message_for_broadcast(message.pk)

@@ -133,8 +133,7 @@ def _insert_message(
         else Message.State.VISIBLE,
     )
     community_ports.screening().after_screening(message=message, verdict=verdict, author=user)
-    if "@" in body:
-        transaction.on_commit(lambda: mentions.mention_notify(message_id=message.pk), robust=True)
+    mentions.mentions_after_commit(message)
     if room.kind == Room.Kind.SUPPORT:
         support.support_message_logged(message=message)
     role = policies.role_in_room(is_author=True, is_moderator=moderator)
@@ -174,6 +173,7 @@ def _append_message(
     client_id: str,
     reply_to_id=None,
     meetup=None,
+    card: dict | None = None,
     state: str = Message.State.VISIBLE,
 ) -> Message:
     """Give the next seq and store the message; the caller holds the room row lock.
@@ -189,6 +189,7 @@ def _append_message(
         client_id=client_id,
         reply_to_id=reply_to_id,
         meetup=meetup,
+        card=card,
         state=state,
     )
     payload = selectors.message_payload(message, [])
@@ -213,6 +214,7 @@ def meetup_card_post(
     meetup,
     event: str,
     body: str,
+    card: dict | None = None,
     verdict=None,
     sequence=None,
     always_shown: bool = False,
@@ -225,7 +227,7 @@ def meetup_card_post(
     ``always_shown`` (a cancellation) is queued for a look but never held."""
     held = verdict is not None and verdict.held and not always_shown
     version = meetup.sequence if sequence is None else sequence
-    card = None
+    posted = None
     for room in Room.objects.select_for_update().filter(
         group_id=meetup.group_id, is_archived=False
     ):
@@ -233,7 +235,7 @@ def meetup_card_post(
         client_id = f"meetup-{meetup.uid.hex[:20]}-{version}-{event}-{room.pk}"
         retry = _existing_send(user=author, client_id=client_id, room_id=room.pk)
         if retry is not None:
-            card = retry.message
+            posted = retry.message
             continue
         message = _append_message(
             room=room,
@@ -241,16 +243,17 @@ def meetup_card_post(
             body=body,
             client_id=client_id,
             meetup=meetup,
+            card=card,
             state=Message.State.HELD if held else Message.State.VISIBLE,
         )
         if verdict is not None:
             community_ports.screening().after_screening(
                 message=message, verdict=verdict, author=author
             )
-        card = selectors.message_payload(message, [])
+        posted = selectors.message_payload(message, [])
         if not held:
             _meetup_frames(room_id=room.pk, meetup=meetup, event=event)
-    return card
+    return posted
 
 
 def meetup_published(*, meetup, event: str) -> None:

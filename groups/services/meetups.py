@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from community import ports as community_ports
 from community import services as community_services
 from community.errors import Conflict, Invalid, NotFound
-from groups import policies, ports
+from groups import cards, policies, ports
 from groups.models import Meetup, Membership, PeerGroup, Rsvp
 from groups.selectors import when
 from groups.services import rsvps
@@ -161,18 +161,14 @@ def _create(
         created.append(_store(meetup))
     first = created[0]
 
-    def card() -> str:
-        text = _("New meetup: %(title)s, %(when)s at %(place)s.") % {
-            "title": first.title,
-            "when": when(first),
-            "place": first.venue_name,
-        }
-        if len(created) > 1:
-            text += " " + _("It repeats %(n)s times.") % {"n": len(created)}
-        return text
-
+    card = cards.meetup_card(first, "created", repeats=len(created))
     ports.rooms().meetup_card_post(
-        author=user, meetup=first, event="created", body=in_site_language(card), verdict=verdict
+        author=user,
+        meetup=first,
+        event="created",
+        body=in_site_language(lambda: cards.card_text(card)),
+        card=card,
+        verdict=verdict,
     )
     if not held:
         _tell_members(group=group, meetup=first, skip=user)
@@ -243,11 +239,13 @@ def _update(*, user, meetup_id, fields: MeetupFields, verdict) -> Meetup:
         meetup.pending = _as_json(fields)
         meetup.save(update_fields=["pending"])
         proposed = Meetup(**{**_values_of(meetup), **_values(fields)})
+        card = cards.meetup_card(proposed, "updated")
         ports.rooms().meetup_card_post(
             author=user,
             meetup=meetup,
             event="updated",
-            body=in_site_language(lambda: _changed_card(proposed)),
+            body=in_site_language(lambda: cards.card_text(card)),
+            card=card,
             verdict=verdict,
             sequence=meetup.sequence + 1,
         )
@@ -265,26 +263,20 @@ def _apply_update(meetup: Meetup, fields: MeetupFields, *, author, verdict=None)
     meetup.pending = None
     _store(meetup)
     rsvps.promote_waitlist(meetup=meetup)
+    card = cards.meetup_card(meetup, "updated")
     ports.rooms().meetup_card_post(
         author=author,
         meetup=meetup,
         event="updated",
-        body=in_site_language(lambda: _changed_card(meetup)),
+        body=in_site_language(lambda: cards.card_text(card)),
+        card=card,
         verdict=verdict,
     )
     _tell_answered(
         meetup=meetup,
         title=lambda: _("%(title)s has changed") % {"title": meetup.title},
-        body=lambda: _changed_card(meetup),
+        body=lambda: cards.card_text(card),
     )
-
-
-def _changed_card(meetup: Meetup) -> str:
-    return _("Meetup changed: %(title)s, %(when)s at %(place)s.") % {
-        "title": meetup.title,
-        "when": when(meetup),
-        "place": meetup.venue_name,
-    }
 
 
 @transaction.atomic
@@ -358,18 +350,13 @@ def _cancel(*, user, meetup_id, reason: str, verdict) -> Meetup:
     meetup.updated_at = timezone.now()
     meetup.save()
 
-    def card() -> str:
-        return _("Cancelled: %(title)s, %(when)s. %(reason)s") % {
-            "title": meetup.title,
-            "when": when(meetup),
-            "reason": meetup.cancel_reason,
-        }
-
+    card = cards.meetup_card(meetup, "cancelled")
     ports.rooms().meetup_card_post(
         author=user,
         meetup=meetup,
         event="cancelled",
-        body=in_site_language(card),
+        body=in_site_language(lambda: cards.card_text(card)),
+        card=card,
         verdict=verdict,
         always_shown=True,
     )

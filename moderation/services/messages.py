@@ -8,6 +8,7 @@ from chat import broadcast
 from chat import policies as chat_policies
 from chat import selectors as chat_selectors
 from chat.models import Message, Room
+from chat.services import mentions as chat_mentions
 from chat.services import messages as chat_messages
 from community.errors import Conflict, Invalid, NotFound
 from groups.services import meetups
@@ -76,6 +77,7 @@ def message_unhide(*, user, message_id, reason) -> Message:
     message.state = Message.State.VISIBLE
     message.save(update_fields=["state"])
     chat_messages.message_announce(message)
+    chat_mentions.mentions_after_commit(message)
     _audit(user, "message.unhide", message, reason)
     return message
 
@@ -90,6 +92,7 @@ def message_approve(*, user, message_id, reason) -> Message:
     message.state = Message.State.VISIBLE
     message.save(update_fields=["state"])
     chat_messages.message_announce(message)
+    chat_mentions.mentions_after_commit(message)
     if message.meetup_id is not None:  # a meetup card: what its host wrote is let through
         meetups.meetup_release(meetup_id=message.meetup_id, by=user)
     _audit(user, "message.approve", message, reason)

@@ -109,3 +109,93 @@ def test_deleted_author_text_is_not_read_again(member, other_member, topic_room)
     )
 
     assert services.mentions.mention_notify(message_id=message.pk) == []
+
+
+# Edits and approvals: a mention counts once the text is visible, and once per person.
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a service and the work it leaves for after the commit (the notifications)."""
+
+    def run(call, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(**kwargs)
+
+    return run
+
+
+def test_an_edit_that_names_someone_new_notifies_them(
+    send, committed, member, other_member, topic_room
+):
+    sent = send(member, topic_room, "Hej alla")
+
+    committed(
+        services.message_edit, user=member, message_id=sent.message["id"], body="@Havsörn hej"
+    )
+
+    assert [user for user, *_ in mentions()] == [other_member.pk]
+
+
+def test_an_edit_does_not_notify_again_whom_the_message_already_named(
+    send, committed, member, other_member, topic_room
+):
+    sent = send(member, topic_room, "@Havsörn hej")
+    third = UserFactory(display_name="Tranan")
+
+    committed(
+        services.message_edit,
+        user=member,
+        message_id=sent.message["id"],
+        body="@Havsörn hej, och @Tranan",
+    )
+
+    assert sorted(user for user, *_ in mentions()) == sorted([other_member.pk, third.pk])
+
+
+def test_an_edit_that_is_held_notifies_nobody(send, committed, member, other_member, topic_room):
+    sent = send(member, topic_room, "Hej alla")
+
+    committed(
+        services.message_edit,
+        user=member,
+        message_id=sent.message["id"],
+        body="@Havsörn ring mig 0701234567",
+    )
+
+    assert Message.objects.get(pk=sent.message["id"]).state == "held"
+    assert mentions() == []
+
+
+def test_a_held_message_notifies_whom_it_names_when_a_moderator_lets_it_through(
+    send, committed, member, other_member, moderator, topic_room
+):
+    from moderation.services import messages as moderation_messages
+
+    sent = send(member, topic_room, "@Havsörn ring mig 0701234567")
+    assert mentions() == []
+
+    committed(
+        moderation_messages.message_approve,
+        user=moderator,
+        message_id=sent.message["id"],
+        reason="Ett vanligt nummer",
+    )
+
+    assert [user for user, *_ in mentions()] == [other_member.pk]
+
+
+def test_showing_a_hidden_message_again_does_not_notify_twice(
+    send, committed, member, other_member, moderator, topic_room
+):
+    from moderation.services import messages as moderation_messages
+
+    sent = send(member, topic_room, "@Havsörn hej")
+    message_id = sent.message["id"]
+    committed(moderation_messages.message_hide, user=moderator, message_id=message_id, reason="x")
+
+    committed(
+        moderation_messages.message_unhide, user=moderator, message_id=message_id, reason="ok"
+    )
+
+    assert len(mentions()) == 1

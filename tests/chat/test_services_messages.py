@@ -61,6 +61,7 @@ def test_message_shape_is_the_protocols(send, member, topic_room):
         "created_at",
         "edited_at",
         "meetup",
+        "card",
         "actions",
     }
     assert message["actions"] == ["reply", "react", "edit", "delete"]

@@ -124,3 +124,38 @@ def test_the_settings_page_saves_privacy_and_notification_choices(phone, member,
     stored = NotificationPreferences.objects.get(user=member)
     assert stored.kinds["mention"] == {"in_app": True, "email": False, "push": False}
     assert (stored.quiet_start, stored.quiet_end) == (dt.time(22, 0), dt.time(7, 0))
+
+
+def test_the_notification_list_grows_live(new_phone, member, other_member, topic_room, password):
+    # given: the member has the (empty) list open
+    phone = new_phone()
+    log_in(phone, member, password)
+    phone.goto("/notiser/")
+    expect(phone.locator("#notification-bell")).to_have_attribute("data-live", "up")
+    expect(phone.locator("#notifications-empty")).to_be_visible()
+    phone.evaluate("window.notReloaded = true")
+
+    # when: someone names them in a room
+    friend = new_phone()
+    log_in(friend, other_member, password)
+    friend.goto(f"/rum/{topic_room.pk}/")
+    expect(friend.locator("#chat-room")).to_have_attribute("data-connection", "up")
+    box = friend.get_by_role("textbox", name=MESSAGE_BOX)
+    box.fill("@Solros ses vi?")
+    box.press("Enter")
+
+    # then: it is at the top of the list without a reload, with a working "mark as read"
+    item = phone.locator("#notification-list .notification--unread")
+    expect(item).to_have_count(1)
+    expect(item.locator("a")).to_have_attribute("href", f"/rum/{topic_room.pk}/")
+    expect(item.locator("time")).to_have_text(re.compile(r"^\d{1,2} \w+, \d\d\.\d\d$"))
+    expect(phone.locator("#notifications-empty")).to_be_hidden()
+    expect(phone.locator("#notifications-unread")).to_contain_text("1")
+    expect(phone.locator("#notifications-all")).to_be_visible()
+    assert phone.evaluate("window.notReloaded") is True
+    assert_accessible(phone)
+    screenshot(phone, "notifications-live-phone")
+    item.get_by_role("button", name=re.compile(r"(Markera som läst|Mark as read)")).click()
+    phone.wait_for_url("**/notiser/")
+    expect(phone.locator(".notification--unread")).to_have_count(0)
+    assert Notification.objects.get(user=member).read_at is not None

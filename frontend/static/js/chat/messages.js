@@ -2,7 +2,7 @@
 // nodes); buttons carry data-action for the list's one click handler, and data-focus-key so
 // focus can come back to "the same button" after the message is rebuilt.
 
-import { appendLinkified, format, snippet } from "./text.js";
+import { appendLinkified, format, messageText, snippet } from "./text.js";
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 
@@ -39,7 +39,7 @@ function quote(ctx, replyTo) {
   const block = el("blockquote", "chat-msg__quote");
   const who = format(ctx.strings.replyTo, { name: original.author.display_name });
   block.append(el("span", "chat-msg__quote-author", who), " ");
-  const text = original.state === "deleted" ? ctx.strings.deleted : snippet(original.body, 90);
+  const text = original.state === "deleted" ? ctx.strings.deleted : snippet(ctx.textOf(original), 90);
   block.append(el("span", "chat-msg__quote-text", text));
   return block;
 }
@@ -259,7 +259,7 @@ export function buildMessage(ctx, message) {
     item.append(el("p", "chat-msg__body chat-msg__body--deleted", ctx.strings.deleted));
     return item;
   }
-  item.append(ctx.ui.editing ? editForm(ctx, message) : body(ctx, message.body));
+  item.append(ctx.ui.editing ? editForm(ctx, message) : body(ctx, ctx.textOf(message)));
   const meetup = meetupLink(ctx, message.meetup);
   if (meetup) item.append(meetup);
   const note = stateNote(ctx, message);

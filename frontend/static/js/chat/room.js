@@ -13,7 +13,16 @@ import { MessageList } from "./list.js";
 import { buildCrisisCard, EDIT_WINDOW_MS, markRuns } from "./messages.js";
 import { Outbox } from "./outbox.js";
 import { ChatSocket, socketUrl } from "./socket.js";
-import { appendLinkified, format, listFormatter, meetupFormatter, newClientId, snippet, timeFormatter } from "./text.js";
+import {
+  appendLinkified,
+  format,
+  listFormatter,
+  meetupFormatter,
+  messageText,
+  newClientId,
+  snippet,
+  timeFormatter,
+} from "./text.js";
 
 const INITIAL_MESSAGES = 30; // at least this many of the newest messages on opening
 const INITIAL_MAX = 150; // at most this many, even with many unread
@@ -63,6 +72,8 @@ class ChatRoom {
     this.emoji = JSON.parse(document.getElementById("chat-emoji").textContent);
     this.reportReasons = JSON.parse(document.getElementById("chat-report-reasons").textContent);
     this.formatDay = meetupFormatter(data.language, data.timeZone);
+    this.cardTexts = JSON.parse(document.getElementById("chat-card-texts").textContent);
+    this.textOf = (message) => messageText(message, this.cardTexts, this.formatDay);
     this.pinnedId = data.pinnedId ? Number(data.pinnedId) : null;
     this.formatTime = timeFormatter(data.language, data.timeZone);
     this.formatList = listFormatter(data.language);
@@ -122,6 +133,7 @@ class ChatRoom {
       emoji: this.emoji,
       canPost: this.canPost,
       formatTime: this.formatTime,
+      textOf: this.textOf,
       reportReasons: this.reportReasons,
     }));
 
@@ -255,7 +267,7 @@ class ChatRoom {
     if (mine || keepBottom) this.list.scrollToBottom();
     else this.$.jump.hidden = false;
     if (!mine && message.state === "visible") {
-      const text = snippet(message.body, 140);
+      const text = snippet(this.textOf(message), 140);
       this.announce(format(this.strings.newFrom, { name: message.author.display_name, text }));
     }
     this.scheduleRead();
@@ -446,7 +458,7 @@ class ChatRoom {
     if (!shown) return;
     this.$.pinnedAuthor.textContent = `${shown.author.display_name}:`;
     this.$.pinnedBody.replaceChildren();
-    appendLinkified(this.$.pinnedBody, shown.body, this.strings.newTab);
+    appendLinkified(this.$.pinnedBody, this.textOf(shown), this.strings.newTab);
   }
 
   /** The group's next meetup in the room header (text only; only links inside the site). */
@@ -700,7 +712,7 @@ class ChatRoom {
     this.$.reply.hidden = message === null;
     if (message) {
       const lead = format(this.strings.replyingTo, { name: message.author.display_name });
-      this.$.replyText.replaceChildren(lead, " ", snippet(message.body, 80));
+      this.$.replyText.replaceChildren(lead, " ", snippet(this.textOf(message), 80));
     }
   }
 

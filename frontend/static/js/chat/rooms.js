@@ -3,7 +3,7 @@
 // (`subscribe {room, after_seq, present: false}`, see ARCHITECTURE.md).
 
 import { ChatSocket, socketUrl } from "./socket.js";
-import { snippet } from "./text.js";
+import { meetupFormatter, messageText, snippet } from "./text.js";
 
 class RoomList {
   constructor(root) {
@@ -11,6 +11,9 @@ class RoomList {
     this.meId = Number(data.meId);
     this.plural = new Intl.PluralRules(data.language);
     this.texts = { one: data.unreadOne, other: data.unreadOther };
+    const cardTexts = JSON.parse(document.getElementById("room-card-texts").textContent);
+    const formatDay = meetupFormatter(data.language, data.timeZone);
+    this.textOf = (message) => messageText(message, cardTexts, formatDay);
     this.title = document.title;
     this.cards = new Map();
     for (const card of root.querySelectorAll(".room-card[data-room-id]")) {
@@ -71,7 +74,7 @@ class RoomList {
       const author = document.createElement("span");
       author.className = "room-card__author";
       author.textContent = `${message.author.display_name}:`;
-      last.replaceChildren(author, ` ${snippet(message.body, 90)}`);
+      last.replaceChildren(author, ` ${snippet(this.textOf(message), 90)}`);
     }
     if (message.author.id !== this.meId) this.setUnread(state, state.unread + 1);
   }

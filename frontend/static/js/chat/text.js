@@ -102,6 +102,34 @@ export function meetupFormatter(language, timeZone) {
   };
 }
 
+/**
+ * What a reader sees of a message: a meetup card (kept as data) written out in the reader's
+ * language with the page's sentences (`texts`, from Django's catalogue), else the text as written.
+ */
+export function messageText(message, texts, formatDay) {
+  const card = message.card;
+  if (!card || !texts || typeof texts[card.event] !== "string") return message.body;
+  let text = format(texts[card.event], {
+    title: card.title,
+    when: formatDay(new Date(card.starts_at)),
+    place: card.place || "",
+    reason: card.reason || "",
+  });
+  if (card.repeats > 1) text += ` ${format(texts.repeats, { n: card.repeats })}`;
+  return text.trim();
+}
+
+/** "1 december, 17.05": a moment as the pages write it ("j F, H.i"). */
+export function dayTimeFormatter(language, timeZone) {
+  const zone = timeZone ? { timeZone } : {};
+  const clock = clockFormatter(language, zone);
+  const day = partsOf(language, { ...zone, day: "numeric", month: "long" });
+  return (date) => {
+    const { day: d, month } = day(date);
+    return `${d} ${month}, ${clock(date)}`;
+  };
+}
+
 export function listFormatter(language) {
   if (typeof Intl.ListFormat === "function") {
     const list = new Intl.ListFormat(language, { style: "long", type: "conjunction" });

@@ -3,8 +3,34 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from community import services
-from community.models import Consent, Municipality, Organisation, User
+from community import policies, selectors, services
+from community.models import AccessEntry, Consent, Municipality, Organisation, User
+
+
+@admin.register(AccessEntry)
+class AccessEntryAdmin(admin.ModelAdmin):
+    """The access log is append-only: it is read here, never added to, changed or deleted;
+    a unit's coordinators read their members' part, as on the page and over REST."""
+
+    list_display = ["created_at", "actor", "member", "what", "object_type", "object_id"]
+    list_filter = ["what", "created_at"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "member"]
+    readonly_fields = ["created_at", "actor", "member", "what", "object_type", "object_id"]
+
+    def get_queryset(self, request):
+        if not policies.can_review_access_log(request.user):
+            return AccessEntry.objects.none()
+        return selectors.access_entries(viewer=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Municipality)

@@ -395,6 +395,7 @@ def talk_queue(request):
     found, has_more = selectors.talk_requests_for_user(
         user=request.user, status=status, after_id=_int(request.GET.get("after"))
     )
+    services.talk_requests_read(user=request.user, talk_requests=found)
     items = [
         {
             "request": item,

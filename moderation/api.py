@@ -27,7 +27,16 @@ from community.rest import CONFLICT, INVALID
 from moderation import policies, selectors
 from moderation import serializers as s
 from moderation.models import AuditEntry, CrisisContact, QueueItem, Sanction, WordRule
-from moderation.services import ages, conversations, members, messages, reports, rooms, rules
+from moderation.services import (
+    ages,
+    conversations,
+    members,
+    messages,
+    reads,
+    reports,
+    rooms,
+    rules,
+)
 
 FORBIDDEN = OpenApiResponse(description="forbidden: not a moderator (or coordinator) here")
 NOT_FOUND = OpenApiResponse(description="not_found: missing or not yours to moderate")
@@ -94,6 +103,7 @@ class QueueListView(APIView):
             request, list(items[: limit + 1]), limit, _queue_cursor, drop=("format",)
         )
         results = [selectors.queue_item_payload(item) for item in page]
+        reads.queue_read(user=request.user, items=results)
         return Response({"results": results, "next": following})
 
 
@@ -104,10 +114,13 @@ class QueueItemView(APIView):
         item = selectors.queue_item_for(user=request.user, item_id=item_id)
         if item is None:
             raise NotFound()
+        payload = selectors.queue_item_payload(item)
+        around = selectors.message_context(message=item.message)
+        reads.queue_item_read(user=request.user, item=item, messages=[payload["message"], *around])
         return Response(
             {
-                "item": selectors.queue_item_payload(item),
-                "context": selectors.message_context(message=item.message),
+                "item": payload,
+                "context": around,
                 "notes": selectors.report_notes(message_id=item.message_id),
                 "history": selectors.member_history(
                     user_id=item.message.author_id, viewer=request.user
@@ -169,7 +182,9 @@ class MemberHistoryView(APIView):
         member = policies.member_for_moderator(
             user=request.user, member_id=user_id, statuses=policies.BANNABLE
         )
-        return Response(selectors.member_history(user_id=member.pk, viewer=request.user))
+        history = selectors.member_history(user_id=member.pk, viewer=request.user)
+        reads.member_history_read(user=request.user, member=member)
+        return Response(history)
 
 
 class BirthYearCorrectionView(APIView):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community import policies as community_policies
 from community.errors import BredvidError, Forbidden, NotFound
 from community.models import CaresFor, SituationTag, TalkRequest
 from frontend.support_forms import (
@@ -399,6 +400,7 @@ def talk_queue(request):
     items = [
         {
             "request": item,
+            "age_band": community_policies.age_band(birth_year=item.user.birth_year),
             "channel": item.get_channel_display(),
             "form": TalkHandleForm(
                 prefix=f"talk-{item.pk}",

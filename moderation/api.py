@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from chat import selectors as chat_selectors
 from chat import serializers as chat_serializers
 from chat.models import Room
+from community import policies as community_policies
 from community import rest
 from community.errors import Forbidden, NotFound
 from community.rest import CONFLICT, INVALID
@@ -204,7 +205,7 @@ class BirthYearCorrectionView(APIView):
         )
         body = {
             "id": corrected.user.pk,
-            "birth_year": corrected.user.birth_year,
+            "age_band": community_policies.age_band(birth_year=corrected.user.birth_year),
             "ended": corrected.ended,
         }
         return Response(body)

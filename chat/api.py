@@ -38,6 +38,7 @@ class MessageListView(APIView):
         results, has_more = selectors.message_page(
             viewer=viewer, room_id=room.pk, **query.validated_data
         )
+        services.messages_read(user=request.user, room=room, messages=results)
         return Response(
             {
                 "results": results,

@@ -38,10 +38,12 @@ def _room_and_viewer(user, room_id: int):
 
 
 @in_database
-def _backlog(viewer, room_id: int, after_seq: int):
-    return selectors.message_page(
-        viewer=viewer, room_id=room_id, after_seq=after_seq, limit=selectors.BACKLOG_LIMIT
+def _backlog(user, room, viewer, after_seq: int):
+    page = selectors.message_page(
+        viewer=viewer, room_id=room.pk, after_seq=after_seq, limit=selectors.BACKLOG_LIMIT
     )
+    services.messages_read(user=user, room=room, messages=page[0])
+    return page
 
 
 @in_database
@@ -125,7 +127,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # then arrives live as well, and the seq check below drops the copy.
         if room.pk not in self.rooms:
             await self.channel_layer.group_add(broadcast.room_group(room.pk), self.channel_name)
-        backlog, has_more = await _backlog(viewer, room.pk, frame.after_seq)
+        backlog, has_more = await _backlog(self.user, room, viewer, frame.after_seq)
         delivered = backlog[-1]["seq"] if backlog else frame.after_seq
         if not has_more:
             # everything up to the room's seq read above was committed before the backlog

@@ -3,8 +3,34 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from community import services
-from community.models import Consent, Municipality, Organisation, User
+from community import policies, selectors, services
+from community.models import AccessEntry, Consent, Municipality, Organisation, User
+
+
+@admin.register(AccessEntry)
+class AccessEntryAdmin(admin.ModelAdmin):
+    """The access log is append-only: it is read here, never added to, changed or deleted;
+    a unit's coordinators read their members' part, as on the page and over REST."""
+
+    list_display = ["created_at", "actor", "member", "what", "object_type", "object_id"]
+    list_filter = ["what", "created_at"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "member"]
+    readonly_fields = ["created_at", "actor", "member", "what", "object_type", "object_id"]
+
+    def get_queryset(self, request):
+        if not policies.can_review_access_log(request.user):
+            return AccessEntry.objects.none()
+        return selectors.access_entries(viewer=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Municipality)
@@ -45,7 +71,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 class UserAdmin(BaseUserAdmin):
     change_password_form = PasswordChangeForm
     ordering = ["display_name"]
-    list_display = ["display_name", "email", "role", "organisation", "birth_year", "is_active"]
+    list_display = ["display_name", "email", "role", "organisation", "age_band", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["display_name", "email"]
     autocomplete_fields = ["municipality", "organisation"]
@@ -69,6 +95,39 @@ class UserAdmin(BaseUserAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+    # Least data: an e-mail address and a birth year are for the platform's admins (account
+    # recovery, corrections, erasure on request). Other staff see the pseudonym and an age
+    # band, and correct a birth year through the correction form, which never shows it.
+    PERSONAL = ("email", "birth_year", "birth_year_reason")
+
+    @admin.display(description=_("age"))
+    def age_band(self, obj) -> str:
+        return policies.age_band(birth_year=obj.birth_year)
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if request.user.is_superuser else [f for f in shown if f != "email"]
+
+    def get_search_fields(self, request):
+        return ["display_name", "email"] if request.user.is_superuser else ["display_name"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": self._least(options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    def _least(self, fields) -> list[str]:
+        kept = [f for f in fields if f not in self.PERSONAL]
+        return [*kept, "age_band"] if "birth_year" in fields else kept
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "age_band"]
+
     add_fieldsets = [
         (
             None,

@@ -14,9 +14,10 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community import rest, selectors, services, signup
+from community import policies, rest, selectors, services, signup
 from community import serializers as s
 from community.errors import Forbidden, Invalid, NotSignedIn, RateLimited
+from community.rest import FORBIDDEN, INVALID
 from community.services import Profile
 
 ERRORS = {
@@ -211,3 +212,30 @@ class NotificationPreferencesView(APIView):
             user=request.user, kinds=data.get("kinds"), quiet_hours=quiet
         )
         return Response(selectors.notification_preferences(user=request.user))
+
+
+class AccessLogView(APIView):
+    """Who read members' confidences: the unit's coordinators review their members' part,
+    platform admins all of it. Reading this log is not itself logged."""
+
+    @extend_schema(
+        operation_id="v1_access_log_list",
+        parameters=[s.AccessQuerySerializer],
+        responses={200: s.AccessPageSerializer, 400: INVALID, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        if not policies.can_review_access_log(request.user):
+            raise Forbidden()
+        query = rest.query(s.AccessQuerySerializer, request)
+        entries = selectors.access_entries(
+            viewer=request.user,
+            member_id=query.get("member"),
+            actor_id=query.get("staff"),
+            what=query.get("kind"),
+            before_id=query.get("before_id"),
+        )
+        limit = query["limit"]
+        page, following = rest.page(
+            request, list(entries[: limit + 1]), limit, lambda e: {"before_id": e.pk}
+        )
+        return Response({"results": [selectors.access_payload(e) for e in page], "next": following})

@@ -294,6 +294,63 @@ class Notification(models.Model):
         return self.title
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse too, not only single rows."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessEntry(models.Model):
+    """Append-only: someone read what a member told in confidence. Nothing edits or
+    deletes it; the member's export counts it and their unit's coordinators review it."""
+
+    class What(models.TextChoices):
+        RSVP_NEEDS = "rsvp_needs", _("Needs told with an RSVP")
+        TALK_REQUEST = "talk_request", _("Talk request and its notes")
+        MODERATION_HISTORY = "moderation_history", _("Moderation history")
+        HELD_MESSAGE = "held_message", _("Held message")
+        SUPPORT_CONVERSATION = "support_conversation", _("Support conversation")
+
+    actor = models.ForeignKey(
+        User, verbose_name=_("read by"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        User, verbose_name=_("about"), on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(_("what"), max_length=30, choices=What.choices)
+    # Plain words and numbers, not foreign keys: a purged object must not rewrite the log.
+    object_type = models.CharField(_("object type"), max_length=20)
+    object_id = models.CharField(_("object"), max_length=40)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["member", "what"]),
+            models.Index(fields=["actor", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+
 class NotificationKind(models.TextChoices):
     """Every kind a notifier sends: the kinds a person sets preferences for."""
 

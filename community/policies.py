@@ -69,6 +69,31 @@ def unit_municipality_id(user) -> int | None:
     return organisation.municipality_id
 
 
+def can_review_access_log(user) -> bool:
+    """Who looked at members' confidences is reviewed by the coordinators of their unit;
+    platform admins (superusers) review all of it."""
+    return is_signed_in(user) and (user.is_superuser or unit_municipality_id(user) is not None)
+
+
+def access_log_municipality_id(user) -> int | None:
+    """The municipality whose members' access log this reviewer reads; None: all of it.
+    Only for those ``can_review_access_log`` lets in."""
+    return None if user.is_superuser else unit_municipality_id(user)
+
+
+# Staff see how old a member is as one of these, never the birth year or an exact age.
+AGE_BANDS = ((13, 17), (18, 25), (26, 30))
+
+
+def age_band(*, birth_year: int) -> str:
+    """The band a birth year's age falls in today: "13–17", "18–25", "26–30" or "31+"."""
+    age = age_for_birth_year(birth_year)
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low}–{high}"
+    return f"{AGE_BANDS[-1][1] + 1}+" if age > AGE_BANDS[-1][1] else f"–{MINIMUM_AGE - 1}"
+
+
 def is_unit_staff_of(*, user, municipality_id: int | None) -> bool:
     """Whether this person works in the carer-support unit of that municipality."""
     return municipality_id is not None and unit_municipality_id(user) == municipality_id

@@ -1,9 +1,10 @@
 """Reads of the community: municipalities, organisations and people."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from community import policies
 from community.models import (
+    AccessEntry,
     Municipality,
     Notification,
     NotificationKind,
@@ -78,3 +79,46 @@ def notification_preferences(*, user) -> dict:
             "end": stored.quiet_end.strftime("%H:%M"),
         }
     return {"kinds": kinds, "quiet_hours": quiet}
+
+
+def access_counts_for(member) -> dict[str, int]:
+    """How often staff read each kind of this member's confidences: for their export."""
+    rows = AccessEntry.objects.filter(member=member).values("what").annotate(n=Count("pk"))
+    return {row["what"]: row["n"] for row in rows.order_by("what")}
+
+
+def access_entries(
+    *, viewer, member_id=None, actor_id=None, what=None, before_id=None
+) -> QuerySet[AccessEntry]:
+    """The access log a reviewer may read, newest first, after ``before_id`` (keyset).
+    The caller has checked ``policies.can_review_access_log``."""
+    entries = AccessEntry.objects.select_related("actor", "member").order_by("-created_at", "-id")
+    municipality_id = policies.access_log_municipality_id(viewer)
+    if municipality_id is not None:
+        entries = entries.filter(member__municipality_id=municipality_id)
+    filters = {"member_id": member_id, "actor_id": actor_id, "what": what}
+    entries = entries.filter(**{k: v for k, v in filters.items() if v is not None})
+    if before_id is not None:
+        entries = entries.filter(_access_before(before_id))
+    return entries
+
+
+def _access_before(before_id: int) -> Q:
+    """Keyset on the log's order (newest first, then id)."""
+    moment = AccessEntry.objects.filter(pk=before_id).values_list("created_at", flat=True)
+    moment = moment.first()
+    if moment is None:
+        return Q(pk__lt=before_id)
+    return Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=before_id)
+
+
+def access_payload(entry: AccessEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "created_at": entry.created_at.isoformat(),
+        "staff": {"id": entry.actor_id, "display_name": entry.actor.display_name},
+        "member": {"id": entry.member_id, "display_name": entry.member.display_name},
+        "kind": entry.what,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+    }

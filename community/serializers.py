@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from community.models import (
+    AccessEntry,
     CaresFor,
     Consent,
     Language,
@@ -12,6 +13,7 @@ from community.models import (
     SituationTag,
     User,
 )
+from community.rest import IdField, next_field
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -186,3 +188,37 @@ class NotificationPreferencesSerializer(serializers.Serializer):
                 _("Unknown kind: %(names)s.") % {"names": ", ".join(sorted(unknown))}
             )
         return kinds
+
+
+ACCESS_PAGE_LIMIT = 50
+ACCESS_PAGE_LIMIT_MAX = 100
+
+
+class AccessQuerySerializer(serializers.Serializer):
+    member = IdField(required=False, help_text="Only reads about this member.")
+    staff = IdField(required=False, help_text="Only reads by this person.")
+    kind = serializers.ChoiceField(choices=AccessEntry.What.choices, required=False)
+    before_id = IdField(required=False, help_text="Cursor.")
+    limit = serializers.IntegerField(
+        min_value=1, max_value=ACCESS_PAGE_LIMIT_MAX, required=False, default=ACCESS_PAGE_LIMIT
+    )
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class AccessEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    staff = PersonSerializer(help_text="Who read it.")
+    member = PersonSerializer(help_text="Whose confidences were read.")
+    kind = serializers.ChoiceField(choices=AccessEntry.What.choices)
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+
+
+class AccessPageSerializer(serializers.Serializer):
+    results = AccessEntrySerializer(many=True)
+    next = next_field()

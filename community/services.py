@@ -17,6 +17,7 @@ from community import legal, policies, realtime, selectors
 from community.errors import Forbidden
 from community.models import (
     MINIMUM_AGE,
+    AccessEntry,
     CaresFor,
     Consent,
     Language,
@@ -333,3 +334,38 @@ def notification_preferences_update(
     preferences.save()
     user.notification_preferences = preferences
     return preferences
+
+
+def _object_ref(target) -> tuple[str, str]:
+    """A model instance or a ``(type, id)`` pair, as the log's plain type and id."""
+    if isinstance(target, tuple):
+        return target[0], str(target[1])
+    return target._meta.model_name, str(target.pk)
+
+
+def access_record(*, actor, reads) -> int:
+    """Log that ``actor`` read members' confidences: ``reads`` are ``(what, member_id,
+    target)``. One insert per read request, however many rows it shows; what a person
+    reads about themselves is not logged."""
+    if not policies.is_signed_in(actor):
+        return 0
+    rows = {
+        (what, member_id, *_object_ref(target))
+        for what, member_id, target in reads
+        if member_id is not None and member_id != actor.pk
+    }
+    if not rows:
+        return 0
+    now = timezone.now()
+    AccessEntry.objects.bulk_create(
+        AccessEntry(
+            actor_id=actor.pk,
+            member_id=member_id,
+            what=what,
+            object_type=kind,
+            object_id=key,
+            created_at=now,
+        )
+        for what, member_id, kind, key in sorted(rows)
+    )
+    return len(rows)

@@ -14,5 +14,6 @@ urlpatterns = [
         api.NotificationPreferencesView.as_view(),
         name="notification-preferences",
     ),
+    path("access-log/", api.AccessLogView.as_view(), name="access-log"),
     path("municipalities/", api.MunicipalityListView.as_view(), name="municipalities"),
 ]

@@ -12,6 +12,7 @@ def site(request):
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
         "is_moderator": policies.is_moderator(user),
         "is_coordinator": policies.is_coordinator(user),
+        "can_review_access_log": partial(policies.can_review_access_log, user),
         # Called only where a template asks (the navigation): one query for group leaders.
         "can_moderate": partial(can_see_queue, user),
         # The bell's count, read only where the header shows it (signed in).

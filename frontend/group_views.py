@@ -517,9 +517,10 @@ def meetup_cancel(request, meetup_id: int):
 def meetup_needs(request, meetup_id: int):
     """What people need to be able to come: for the hosts and coordinators only."""
     meetup = _meetup_or_404(request, meetup_id)
-    if not policies.can_see_needs(user=request.user, meetup=meetup):
-        raise Http404
-    overview = selectors.needs_overview(meetup=meetup)
+    try:
+        overview = rsvp_services.meetup_needs_read(user=request.user, meetup_id=meetup.pk)
+    except NotFound:
+        raise Http404 from None
     return render(request, "frontend/meetups/needs.html", {"meetup": meetup, "needs": overview})
 
 

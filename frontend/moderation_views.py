@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chat import policies as chat_policies
 from chat import selectors as chat_selectors
+from chat import services as chat_services
 from chat.models import Message, Room
 from community.errors import BredvidError, Forbidden, NotFound
 from frontend.moderation_forms import (
@@ -36,6 +37,7 @@ from moderation.models import QueueItem, Report, Sanction, WordRule
 from moderation.services import conversations
 from moderation.services import members as member_services
 from moderation.services import messages as message_services
+from moderation.services import reads as read_services
 from moderation.services import reports as report_services
 from moderation.services import rooms as room_services
 from moderation.services import rules as rule_services
@@ -187,10 +189,12 @@ def dashboard(request):
     form = QueueFilterForm(request.GET, rooms=rooms)
     filters = form.filters()
     found = list(selectors.queue_items(user=user, **filters)[: QUEUE_PAGE + 1])
+    shown = [selectors.queue_item_payload(i) for i in found[:QUEUE_PAGE]]
+    read_services.queue_read(user=user, items=shown)
     context = {
         "form": form,
         "filters": filters,
-        "items": [_queue_entry(selectors.queue_item_payload(i)) for i in found[:QUEUE_PAGE]],
+        "items": [_queue_entry(payload) for payload in shown],
         "more": len(found) > QUEUE_PAGE,
         "rooms": rooms,
         "labels": labels(),
@@ -203,9 +207,12 @@ def dashboard(request):
 def _item_context(request, item: QueueItem, form: ItemActionForm) -> dict:
     message = item.message
     around = selectors.message_context(message=message)
+    payload = selectors.queue_item_payload(item)
+    shown = [payload["message"], *around]
+    read_services.queue_item_read(user=request.user, item=item, messages=shown)
     return {
         "item": item,
-        "entry": _queue_entry(selectors.queue_item_payload(item)),
+        "entry": _queue_entry(payload),
         "context_messages": [_with_time(m, "created_at") for m in around],
         "history": _history(
             selectors.member_history(user_id=message.author_id, viewer=request.user)
@@ -359,7 +366,9 @@ def _pin_choices(user, room: Room) -> list[dict]:
     page, _more = chat_selectors.message_page(
         viewer=viewer, room_id=room.pk, before_seq=room.last_seq + 1, limit=PIN_CHOICES
     )
-    return [m for m in reversed(page) if "pin" in m["actions"]]
+    choices = [m for m in reversed(page) if "pin" in m["actions"]]
+    chat_services.messages_read(user=user, room=room, messages=choices)
+    return choices
 
 
 ROOM_FORMS = {"lock": LockForm, "slow": SlowModeForm, "pin": PinForm, "unpin": UnpinForm}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community import policies as community_policies
 from community.errors import BredvidError, Forbidden, NotFound
 from community.models import CaresFor, SituationTag, TalkRequest
 from frontend.support_forms import (
@@ -395,9 +396,11 @@ def talk_queue(request):
     found, has_more = selectors.talk_requests_for_user(
         user=request.user, status=status, after_id=_int(request.GET.get("after"))
     )
+    services.talk_requests_read(user=request.user, talk_requests=found)
     items = [
         {
             "request": item,
+            "age_band": community_policies.age_band(birth_year=item.user.birth_year),
             "channel": item.get_channel_display(),
             "form": TalkHandleForm(
                 prefix=f"talk-{item.pk}",

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from frontend import notification_views, views
+from frontend import access_views, notification_views, views
 
 app_name = "frontend"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("villkor/", views.terms, name="terms"),
     path("rum/", views.rooms, name="rooms"),
     path("rum/<id:room_id>/", views.room, name="room"),
+    path("samordning/atkomstlogg/", access_views.access_log, name="access_log"),
     path("", include("frontend.group_urls")),
     path("", include("frontend.support_urls")),
     path("", include("frontend.moderation_urls")),

@@ -329,10 +329,7 @@ class RsvpView(APIView):
 class MeetupNeedsView(APIView):
     @extend_schema(responses={200: s.NeedsOverviewSerializer, 404: NOT_FOUND})
     def get(self, request, meetup_id: int):
-        meetup = policies.meetup_for_user(user=request.user, meetup_id=meetup_id)
-        if not policies.can_see_needs(user=request.user, meetup=meetup):
-            raise NotFound()
-        return Response(selectors.needs_overview(meetup=meetup))
+        return Response(rsvps.meetup_needs_read(user=request.user, meetup_id=meetup_id))
 
 
 class CheckinView(APIView):

@@ -298,6 +298,12 @@ def needs_overview(*, meetup: Meetup) -> dict:
     }
 
 
+def needs_member_ids(*, meetup: Meetup) -> list[int]:
+    """Whose answers ``needs_overview`` shows."""
+    answers = meetup.rsvps.exclude(status=Rsvp.Status.NOT_GOING)
+    return list(answers.values_list("user_id", flat=True))
+
+
 def attendance_by_month(*, organisation_id: int) -> list[dict]:
     """Numbers only: per group and month, how many were going and how many came."""
     rows = (

@@ -29,10 +29,16 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "target_type",
         "target_id",
         "reason",
-        "details",
+        "shown_details",
         "room_id",
         "group_id",
     ]
+    exclude = ["details"]
+
+    @admin.display(description=_("details"))
+    def shown_details(self, obj) -> dict:
+        """As the audit API shows them: a corrected birth year as age bands."""
+        return selectors.audit_details(obj)
 
     def get_queryset(self, request):
         """Coordinators read their part of the log here too, as through the API."""

@@ -21,13 +21,23 @@ from rest_framework.views import APIView
 from chat import selectors as chat_selectors
 from chat import serializers as chat_serializers
 from chat.models import Room
+from community import policies as community_policies
 from community import rest
 from community.errors import Forbidden, NotFound
 from community.rest import CONFLICT, INVALID
 from moderation import policies, selectors
 from moderation import serializers as s
 from moderation.models import AuditEntry, CrisisContact, QueueItem, Sanction, WordRule
-from moderation.services import ages, conversations, members, messages, reports, rooms, rules
+from moderation.services import (
+    ages,
+    conversations,
+    members,
+    messages,
+    reads,
+    reports,
+    rooms,
+    rules,
+)
 
 FORBIDDEN = OpenApiResponse(description="forbidden: not a moderator (or coordinator) here")
 NOT_FOUND = OpenApiResponse(description="not_found: missing or not yours to moderate")
@@ -94,6 +104,7 @@ class QueueListView(APIView):
             request, list(items[: limit + 1]), limit, _queue_cursor, drop=("format",)
         )
         results = [selectors.queue_item_payload(item) for item in page]
+        reads.queue_read(user=request.user, items=results)
         return Response({"results": results, "next": following})
 
 
@@ -104,10 +115,13 @@ class QueueItemView(APIView):
         item = selectors.queue_item_for(user=request.user, item_id=item_id)
         if item is None:
             raise NotFound()
+        payload = selectors.queue_item_payload(item)
+        around = selectors.message_context(message=item.message)
+        reads.queue_item_read(user=request.user, item=item, messages=[payload["message"], *around])
         return Response(
             {
-                "item": selectors.queue_item_payload(item),
-                "context": selectors.message_context(message=item.message),
+                "item": payload,
+                "context": around,
                 "notes": selectors.report_notes(message_id=item.message_id),
                 "history": selectors.member_history(
                     user_id=item.message.author_id, viewer=request.user
@@ -169,7 +183,9 @@ class MemberHistoryView(APIView):
         member = policies.member_for_moderator(
             user=request.user, member_id=user_id, statuses=policies.BANNABLE
         )
-        return Response(selectors.member_history(user_id=member.pk, viewer=request.user))
+        history = selectors.member_history(user_id=member.pk, viewer=request.user)
+        reads.member_history_read(user=request.user, member=member)
+        return Response(history)
 
 
 class BirthYearCorrectionView(APIView):
@@ -189,7 +205,7 @@ class BirthYearCorrectionView(APIView):
         )
         body = {
             "id": corrected.user.pk,
-            "birth_year": corrected.user.birth_year,
+            "age_band": community_policies.age_band(birth_year=corrected.user.birth_year),
             "ended": corrected.ended,
         }
         return Response(body)

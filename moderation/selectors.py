@@ -209,6 +209,16 @@ def audit_entries(
     return entries.filter(**{k: v for k, v in filters.items() if v is not None})
 
 
+def audit_details(entry: AuditEntry) -> dict:
+    """The details as staff read them: a corrected birth year shows as age bands (the
+    stored entry keeps the years)."""
+    if entry.action != "member.birth_year":
+        return entry.details
+    years = {k: v for k, v in entry.details.items() if k in ("from", "to") and isinstance(v, int)}
+    bands = {k: community_policies.age_band(birth_year=v) for k, v in years.items()}
+    return {**entry.details, **bands}
+
+
 def audit_payload(entry: AuditEntry) -> dict:
     return {
         "id": entry.pk,
@@ -222,7 +232,7 @@ def audit_payload(entry: AuditEntry) -> dict:
         "target_type": entry.target_type,
         "target_id": entry.target_id,
         "reason": entry.reason,
-        "details": entry.details,
+        "details": audit_details(entry),
         "room": entry.room_id,
         "group": entry.group_id,
     }

@@ -336,7 +336,7 @@ class BirthYearCorrectionSerializer(serializers.Serializer):
 
 class BirthYearCorrectedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    birth_year = serializers.IntegerField()
+    age_band = serializers.CharField(help_text='The corrected age as staff see it: "18–25".')
     ended = serializers.ListField(
         child=serializers.IntegerField(),
         help_text="Groups whose age band the corrected age no longer fits: membership ended.",

@@ -227,6 +227,7 @@ class TalkRequestListView(APIView):
         found, has_more = selectors.talk_requests_for_user(
             user=request.user, status=query.get("status"), after_id=query.get("after")
         )
+        services.talk_requests_read(user=request.user, talk_requests=found)
         following = (
             rest.next_query(request, after=found[-1].pk if found else 0) if has_more else None
         )
@@ -250,6 +251,7 @@ class TalkRequestDetailView(APIView):
     @extend_schema(responses={200: s.TalkRequestSerializer, 401: NOT_SIGNED_IN, 404: NOT_FOUND})
     def get(self, request, request_id: int):
         talk_request = policies.talk_request_for_user(user=request.user, request_id=request_id)
+        services.talk_requests_read(user=request.user, talk_requests=[talk_request])
         return Response(_talk(talk_request, user=request.user))
 
     @extend_schema(
@@ -280,6 +282,7 @@ class TalkProposalListView(APIView):
     )
     def get(self, request, request_id: int):
         talk_request = policies.talk_request_for_user(user=request.user, request_id=request_id)
+        services.talk_requests_read(user=request.user, talk_requests=[talk_request])
         found = selectors.talk_proposals(talk_request=talk_request)
         return Response(
             {"results": [selectors.talk_proposal_payload(p) for p in found], "next": None}

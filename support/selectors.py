@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats
 from django.utils.text import capfirst
 
+from community import policies as community_policies
 from community.models import (
     Article,
     Municipality,
@@ -439,8 +440,7 @@ def talk_request_staff_payload(talk_request: TalkRequest) -> dict:
         "member": {
             "id": member.pk,
             "display_name": member.display_name,
-            "email": member.email,
-            "age": member.age,
+            "age_band": community_policies.age_band(birth_year=member.birth_year),
             "is_minor": member.is_minor,
         },
         "internal_note": talk_request.internal_note,

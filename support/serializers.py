@@ -394,8 +394,9 @@ class FinderSavedSerializer(serializers.Serializer):
 class TalkMemberSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
-    email = serializers.CharField()
-    age = serializers.IntegerField()
+    age_band = serializers.CharField(
+        help_text='How old, as a band: "13–17", "18–25", "26–30", "31+".'
+    )
     is_minor = serializers.BooleanField()
 
 

@@ -19,6 +19,7 @@ from community import selectors as community_selectors
 from community import services as community_services
 from community.errors import Conflict, Forbidden, Invalid, NotFound
 from community.models import (
+    AccessEntry,
     Article,
     CaresFor,
     Municipality,
@@ -380,6 +381,15 @@ STATUS_TEXT = {
 
 
 @transaction.atomic
+def talk_requests_read(*, user, talk_requests) -> None:
+    """Log that staff read these requests (topic, phone, notes, replies): one insert for
+    the page. A member reading their own is not logged."""
+    what = AccessEntry.What.TALK_REQUEST
+    community_services.access_record(
+        actor=user, reads=[(what, t.user_id, t) for t in talk_requests]
+    )
+
+
 def talk_request_update(
     *, user, request_id: int, status: str | None = None, internal_note: str | None = None
 ) -> TalkRequest:

@@ -3,7 +3,7 @@
 from chat.services.members import member_mute, member_unmute, privacy_update
 from chat.services.messages import message_delete, message_edit
 from chat.services.reactions import reaction_add, reaction_remove
-from chat.services.reads import TYPING_EVERY_SECONDS, read_mark, typing_signal
+from chat.services.reads import TYPING_EVERY_SECONDS, messages_read, read_mark, typing_signal
 from chat.services.rooms import room_create
 from chat.services.sending import (
     CLIENT_ID_MAX,
@@ -24,6 +24,7 @@ __all__ = [
     "member_mute",
     "member_unmute",
     "message_delete",
+    "messages_read",
     "message_edit",
     "message_send",
     "privacy_update",

@@ -5,10 +5,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chat import broadcast, policies
-from chat.models import ReadState
+from chat.models import Message, ReadState, Room
+from community import services as community_services
 from community.errors import (
     Invalid,
 )
+from community.models import AccessEntry
 
 
 @transaction.atomic
@@ -50,3 +52,17 @@ def typing_signal(*, user, room_id: int) -> bool:
     }
     broadcast.to_room(room_id, frame, author_id=user.pk, skip_author=True, ephemeral=True)
     return True
+
+
+def messages_read(*, user, room: Room, messages: list[dict]) -> int:
+    """Log what staff read of members' confidences in one page of a room: a support
+    conversation (against its member) and others' held messages (against their authors).
+    One insert for the page; the members' own reads and public rooms log nothing."""
+    reads = [
+        (AccessEntry.What.HELD_MESSAGE, m["author"]["id"], ("message", m["id"]))
+        for m in messages
+        if m["state"] == Message.State.HELD
+    ]
+    if room.kind == Room.Kind.SUPPORT:
+        reads.append((AccessEntry.What.SUPPORT_CONVERSATION, room.member_id, room))
+    return community_services.access_record(actor=user, reads=reads)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from community import services as community_services
 from community.errors import Conflict, Forbidden, Invalid, NotFound
-from groups import policies
+from community.models import AccessEntry
+from groups import policies, selectors
 from groups.models import Meetup, Rsvp, new_checkin_code
 
 
@@ -25,6 +26,21 @@ class Needs:
 class RsvpResult:
     rsvp: Rsvp
     waitlist_position: int | None
+
+
+def meetup_needs_read(*, user, meetup_id: int) -> dict:
+    """What people need to come, for the hosts and coordinators; each read is logged
+    against everyone on the list (one not-found answer for anyone else)."""
+    meetup = policies.meetup_for_user(user=user, meetup_id=meetup_id)
+    if not policies.can_see_needs(user=user, meetup=meetup):
+        raise NotFound()
+    overview = selectors.needs_overview(meetup=meetup)
+    what = AccessEntry.What.RSVP_NEEDS
+    community_services.access_record(
+        actor=user,
+        reads=[(what, pk, meetup) for pk in selectors.needs_member_ids(meetup=meetup)],
+    )
+    return overview
 
 
 def waitlist_position(rsvp: Rsvp) -> int | None:

@@ -304,7 +304,8 @@ def test_birth_year_correction_table(
         assert response.json()["code"] == code
         assert _state() == before
         return
-    assert response.json() == {"id": minor.pk, "birth_year": THIS_YEAR - 19, "ended": [youth.pk]}
+    # staff see an age band, never the year (least data), even the year they just gave
+    assert response.json() == {"id": minor.pk, "age_band": "18–25", "ended": [youth.pk]}
     minor.refresh_from_db()
     assert minor.birth_year == THIS_YEAR - 19
     entry = AuditEntry.objects.get(action="member.birth_year")
@@ -315,6 +316,8 @@ def test_birth_year_correction_table(
         "Fel år vid registreringen",
     )
     assert entry.details == {"from": THIS_YEAR - 15, "to": THIS_YEAR - 19, "ended": [youth.pk]}
+    shown = client_for(actor).get(f"/api/v1/moderation/audit/{entry.pk}/").json()
+    assert shown["details"] == {"from": "13–17", "to": "18–25", "ended": [youth.pk]}
     assert Membership.objects.get(user=minor, group=youth).status == "aged_out"
     assert Rsvp.objects.get(user=minor).status == "not_going"
     assert Rsvp.objects.get(user=waiting).status == "going"  # the place passed on

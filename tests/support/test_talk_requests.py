@@ -176,13 +176,14 @@ def test_the_member_never_sees_the_internal_note(client_for, request_of_member, 
 def test_the_staff_view_has_what_they_need_to_get_in_touch(
     client_for, request_of_member, coordinator
 ):
+    """Least data: an age band, never the birth year or an exact age; no e-mail address
+    (staff answer through the support conversation or the phone number given)."""
     body = client_for(coordinator).get(detail(request_of_member)).json()
 
     assert body["member"] == {
         "id": request_of_member.user.pk,
         "display_name": "Solros",
-        "email": request_of_member.user.email,
-        "age": request_of_member.user.age,
+        "age_band": "18–25" if request_of_member.user.age <= 25 else "26–30",
         "is_minor": False,
     }
     assert body["internal_note"] == "Ring onsdag."

@@ -23,17 +23,17 @@ def period_days(name: str) -> int:
 
 
 def cutoff(*, name: str, now: datetime) -> datetime:
-    """The moment before which anything counted for period ``name`` has passed it."""
+    """Anything whose period ``name`` began at this moment or earlier has passed it."""
     wall = now.astimezone(STOCKHOLM).replace(tzinfo=None) - timedelta(days=period_days(name))
-    return first_moment_at(wall)
+    return clock_reaches(wall)
 
 
-def first_moment_at(wall: datetime) -> datetime:
-    """The first moment (UTC) the Stockholm clock shows ``wall`` or later.
+def clock_reaches(wall: datetime) -> datetime:
+    """The moment (UTC) Stockholm's clock shows ``wall``: what began then or earlier began
+    at ``wall`` or before on the clock.
 
-    In the autumn's repeated hour that is the first pass; a time inside the spring's
-    skipped hour is never shown, so the clock is past it from the moment summer time
-    begins."""
+    In the autumn's repeated hour that is the first pass. A time inside the spring's skipped
+    hour is never shown: then it is the last microsecond before summer time begins."""
     first = wall.replace(tzinfo=STOCKHOLM, fold=0).astimezone(UTC)
     second = wall.replace(tzinfo=STOCKHOLM, fold=1).astimezone(UTC)
     if first <= second:
@@ -46,7 +46,7 @@ def first_moment_at(wall: datetime) -> datetime:
             low = middle
         else:
             high = middle
-    return high
+    return low
 
 
 # --- What community keeps -----------------------------------------------------------------
@@ -55,7 +55,7 @@ def first_moment_at(wall: datetime) -> datetime:
 def notifications_purge(*, now: datetime) -> int:
     """Notifications go a period after they were made, read or not."""
     limit = cutoff(name="notifications", now=now)
-    return Notification.objects.filter(created_at__lt=limit).delete()[0]
+    return Notification.objects.filter(created_at__lte=limit).delete()[0]
 
 
 def pending_signups_purge(*, now: datetime) -> int:

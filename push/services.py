@@ -169,4 +169,4 @@ def _note_outcome(subscription: PushSubscription, *, refused: bool) -> None:
 def push_subscriptions_purge_failing(*, now) -> int:
     """Devices whose push service has refused every try for a period are dropped."""
     limit = retention.cutoff(name="push_failing", now=now)
-    return PushSubscription.objects.filter(failing_since__lt=limit).delete()[0]
+    return PushSubscription.objects.filter(failing_since__lte=limit).delete()[0]

@@ -572,5 +572,5 @@ def talk_requests_purge(*, now) -> dict[str, int]:
     """Closed talk requests, with their proposed times and replies, go a period after they
     closed (their last change); open ones stay while staff and the member are on them."""
     limit = retention.cutoff(name="talk_requests", now=now)
-    closed = TalkRequest.objects.filter(status=TalkRequest.Status.CLOSED, updated_at__lt=limit)
+    closed = TalkRequest.objects.filter(status=TalkRequest.Status.CLOSED, updated_at__lte=limit)
     return closed.delete()[1]

@@ -17,7 +17,7 @@ def rsvp_needs_clear(*, now: datetime) -> int:
     """What members said they need to come (respite, company, access, a note) goes a period
     after the meetup ended; the answer itself stays, as the group's attendance."""
     limit = cutoff(name="rsvp_needs", now=now)
-    expired = Rsvp.objects.filter(_HAS_NEEDS, meetup__ends_at__lt=limit)
+    expired = Rsvp.objects.filter(_HAS_NEEDS, meetup__ends_at__lte=limit)
     return expired.update(**_NO_NEEDS, updated_at=now)
 
 
@@ -26,10 +26,10 @@ def join_requests_purge(*, now: datetime) -> int:
     answer; a pending one waits for its answer."""
     limit = cutoff(name="join_requests", now=now)
     answered = JoinRequest.objects.exclude(status=JoinRequest.Status.PENDING)
-    return answered.filter(decided_at__lt=limit).delete()[0]
+    return answered.filter(decided_at__lte=limit).delete()[0]
 
 
 def invitations_purge(*, now: datetime) -> int:
     """Invitation links go a period after they expired or were withdrawn."""
     limit = cutoff(name="invitations", now=now)
-    return Invitation.objects.filter(Q(expires_at__lt=limit) | Q(revoked_at__lt=limit)).delete()[0]
+    return Invitation.objects.filter(Q(expires_at__lte=limit) | Q(revoked_at__lte=limit)).delete()[0]

@@ -39,7 +39,7 @@ def queue_items_purge(*, now: datetime) -> Counter:
     limit = retention.cutoff(name="queue_items", now=now)
     expired = QueueItem.objects.exclude(status=QueueItem.Status.OPEN).alias(closed_at=_closed_at())
     counts = Counter()
-    for item_ids in _batches(expired.filter(closed_at__lt=limit)):
+    for item_ids in _batches(expired.filter(closed_at__lte=limit)):
         with transaction.atomic():
             message_ids = QueueItem.objects.filter(pk__in=item_ids).values("message_id")
             counts.update(_deleted(Report.objects.filter(message_id__in=message_ids)))
@@ -56,12 +56,12 @@ def messages_purge(*, now: datetime) -> Counter:
         QueueItem.objects.alias(closed_at=_closed_at())
         .filter(
             Q(status=QueueItem.Status.OPEN)
-            | Q(status=QueueItem.Status.ACTIONED, closed_at__gte=queue_limit)
+            | Q(status=QueueItem.Status.ACTIONED, closed_at__gt=queue_limit)
         )
         .values("message_id")
     )
     expired = (
-        Message.objects.filter(created_at__lt=limit)
+        Message.objects.filter(created_at__lte=limit)
         .exclude(room__kind=Room.Kind.SUPPORT)
         .exclude(pk__in=pinned)
         .exclude(pk__in=in_moderation)
@@ -83,7 +83,7 @@ def support_conversations_purge(*, now: datetime) -> Counter:
     expired = (
         Room.objects.filter(kind=Room.Kind.SUPPORT)
         .annotate(last_at=Coalesce(Max("messages__created_at"), F("created_at")))
-        .filter(last_at__lt=limit)
+        .filter(last_at__lte=limit)
         .exclude(pk__in=waiting)
         .exclude(pk__in=sanctioned)
     )
@@ -97,7 +97,7 @@ def support_conversations_purge(*, now: datetime) -> Counter:
 def crisis_cards_purge(*, now: datetime) -> int:
     """That someone was shown a crisis card is kept no longer than what they wrote."""
     limit = retention.cutoff(name="chat_messages", now=now)
-    return CrisisCard.objects.filter(updated_at__lt=limit).delete()[0]
+    return CrisisCard.objects.filter(updated_at__lte=limit).delete()[0]
 
 
 def purge_expired(*, now: datetime) -> dict[str, int]:

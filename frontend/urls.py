@@ -11,6 +11,8 @@ urlpatterns = [
     path("profil/installningar/", notification_views.settings_page, name="settings"),
     path("notiser/", notification_views.notifications, name="notifications"),
     path("villkor/", views.terms, name="terms"),
+    path("integritet/", views.privacy, name="privacy"),
+    path("integritet/behandlingar/", views.processing_records, name="processing_records"),
     path("rum/", views.rooms, name="rooms"),
     path("rum/<id:room_id>/", views.room, name="room"),
     path("", include("frontend.group_urls")),

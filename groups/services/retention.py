@@ -32,4 +32,5 @@ def join_requests_purge(*, now: datetime) -> int:
 def invitations_purge(*, now: datetime) -> int:
     """Invitation links go a period after they expired or were withdrawn."""
     limit = cutoff(name="invitations", now=now)
-    return Invitation.objects.filter(Q(expires_at__lte=limit) | Q(revoked_at__lte=limit)).delete()[0]
+    ended = Invitation.objects.filter(Q(expires_at__lte=limit) | Q(revoked_at__lte=limit))
+    return ended.delete()[0]

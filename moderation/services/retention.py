@@ -21,7 +21,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 
 from chat.models import Message, Room
-from community import retention
+from community import realtime, retention
 from groups.services import retention as groups_retention
 from moderation.models import AuditEntry, CrisisCard, QueueItem, Report, Sanction
 from push import services as push_services
@@ -90,7 +90,10 @@ def support_conversations_purge(*, now: datetime) -> Counter:
     counts = Counter()
     for room_ids in _batches(expired, size=50):
         with transaction.atomic():
-            counts.update(_deleted(Room.objects.filter(pk__in=room_ids)))
+            rooms = Room.objects.filter(pk__in=room_ids)
+            for member_id in set(rooms.values_list("member_id", flat=True)):
+                realtime.to_user_control(member_id, "rooms")  # an open socket leaves it
+            counts.update(_deleted(rooms))
     return counts
 
 

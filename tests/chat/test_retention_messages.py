@@ -163,3 +163,27 @@ async def test_a_reply_to_a_purged_message_is_invalid_and_stores_nothing(
         await socket.disconnect()
     after = await database_sync_to_async(lambda: sorted(Message.objects.values_list()))()
     assert after == before
+
+
+async def test_a_purged_support_conversation_is_left_by_the_members_open_socket(member):
+    @database_sync_to_async
+    def old_conversation():
+        room = Room.objects.create(kind=Room.Kind.SUPPORT, name="stöd", slug="s-1", member=member)
+        services.message_send(user=member, room_id=room.pk, body="hej", client_id="s1")
+        when = timezone.now() - timedelta(days=400)
+        Room.objects.filter(pk=room.pk).update(created_at=when)
+        Message.objects.filter(room=room).update(created_at=when)
+        return room
+
+    room = await old_conversation()
+    socket = await open_socket(member)
+    try:
+        await subscribe(socket, room.pk, after_seq=0)
+
+        await database_sync_to_async(purge_expired)(now=timezone.now())
+
+        error = await receive_type(socket, "error")
+        assert (error["code"], error["ref"]) == ("not_found", f"room:{room.pk}")
+        assert not await database_sync_to_async(Room.objects.filter(pk=room.pk).exists)()
+    finally:
+        await socket.disconnect()

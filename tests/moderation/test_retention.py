@@ -396,3 +396,16 @@ def test_an_empty_support_conversation_counts_from_when_it_was_opened(municipali
     purge_expired(now=now)
 
     assert not Room.objects.filter(kind=Room.Kind.SUPPORT).exists()
+
+
+@pytest.mark.parametrize("args", [["extra"], ["--days", "1"], ["--now", "2030-01-01"]])
+def test_the_command_takes_no_arguments_and_then_purges_nothing(old_things, args):
+    from django.core.management import CommandError
+
+    before = _everything()
+
+    with pytest.raises(CommandError):
+        call_command("purge_expired", *args, stdout=StringIO(), stderr=StringIO())
+
+    assert _everything() == before
+    assert not AuditEntry.objects.filter(action="retention.purge").exists()

@@ -409,3 +409,34 @@ def test_the_command_takes_no_arguments_and_then_purges_nothing(old_things, args
 
     assert _everything() == before
     assert not AuditEntry.objects.filter(action="retention.purge").exists()
+
+
+def test_what_still_waits_for_someone_stays_however_old(municipalities):
+    now = datetime.now(UTC)
+    long_ago = now - timedelta(days=3000)
+    pending = JoinRequest.objects.create(
+        group=PeerGroupFactory(), user=UserFactory(), message="Får jag?", created_at=long_ago
+    )
+    open_talk = TalkRequest.objects.create(
+        user=UserFactory(),
+        municipality=municipality("1380"),
+        channel=TalkRequest.Channel.PHONE,
+        preferred_times="kvällar",
+        status=TalkRequest.Status.CONTACTED,
+        updated_at=long_ago,
+    )
+    coming_up = make_rsvp_needs(now + timedelta(days=7))  # said long ago, meetup next week
+    Rsvp.objects.update(created_at=long_ago, updated_at=long_ago)
+    live_link = Invitation.objects.create(
+        group=PeerGroupFactory(),
+        created_by=CoordinatorFactory(),
+        expires_at=now + timedelta(days=1),
+        created_at=long_ago,
+    )
+
+    purge_expired(now=now)
+
+    assert JoinRequest.objects.filter(pk=pending.pk).exists()
+    assert TalkRequest.objects.filter(pk=open_talk.pk).exists()
+    assert coming_up()
+    assert Invitation.objects.filter(pk=live_link.pk).exists()

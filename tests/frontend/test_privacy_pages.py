@@ -125,3 +125,10 @@ def test_the_readme_table_holds_the_defaults():
 
     assert rows == defaults
     assert {name.lower() for name in defaults} == set(django_settings.RETENTION)
+
+
+def test_the_terms_page_leads_on_to_both():
+    main = _main(_client().get("/villkor/"))
+
+    assert 'href="/integritet/"' in main
+    assert 'href="/integritet/behandlingar/"' in main

@@ -70,7 +70,8 @@ def messages_purge(*, now: datetime) -> Counter:
     counts = Counter()
     for message_ids in _batches(expired):
         with transaction.atomic():
-            counts.update(_deleted(Message.objects.filter(pk__in=message_ids)))
+            _lock_rooms(Message.objects.filter(pk__in=message_ids).values("room_id"))
+            counts.update(_deleted(expired.filter(pk__in=message_ids)))
     return counts
 
 
@@ -91,7 +92,8 @@ def support_conversations_purge(*, now: datetime) -> Counter:
     counts = Counter()
     for room_ids in _batches(expired, size=50):
         with transaction.atomic():
-            rooms = Room.objects.filter(pk__in=room_ids)
+            _lock_rooms(room_ids)
+            rooms = Room.objects.filter(pk__in=expired.filter(pk__in=room_ids).values("pk"))
             for member_id in set(rooms.values_list("member_id", flat=True)):
                 realtime.to_user_control(member_id, "rooms")  # an open socket leaves it
             counts.update(_deleted(rooms))
@@ -132,6 +134,15 @@ def purge_expired(*, now: datetime) -> dict[str, int]:
             details={kind: n for kind, n in result.items() if n},
         )
     return result
+
+
+def _lock_rooms(room_ids) -> None:
+    """Take the rooms' row locks, as a send does before it checks ``reply_to`` and takes a
+    seq: a send in progress finishes first (and the purge, asking again, sees its message),
+    a later one waits and then finds the purged message gone (``invalid``), never a
+    database error at its commit."""
+    rooms = Room.objects.select_for_update().filter(pk__in=room_ids).order_by("pk")
+    list(rooms.values_list("pk", flat=True))
 
 
 def _batches(queryset, *, size: int = BATCH):

@@ -62,3 +62,36 @@ def test_a_reply_sent_while_the_purge_runs_commits_and_loses_only_its_quote(
     reply.refresh_from_db()
     assert (reply.body, reply.reply_to_id) == ("svar", None)
     assert not Message.objects.filter(pk=old.pk).exists()
+
+
+def test_a_message_sent_into_an_old_support_conversation_while_the_purge_runs_keeps_it(member):
+    long_ago = timezone.now() - timedelta(days=400)
+    room = Room.objects.create(
+        kind=Room.Kind.SUPPORT, name="stöd", slug="s-race", member=member, created_at=long_ago
+    )
+    Message.objects.create(
+        room=room, seq=1, author=member, body="för länge sen", client_id="a", created_at=long_ago
+    )
+    purged, errors = [], []
+
+    def purge():
+        try:
+            purged.append(purge_expired(now=timezone.now()))
+        except Exception as error:  # noqa: BLE001 - asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Room.objects.select_for_update().get(pk=room.pk)
+        Message.objects.create(room=room, seq=2, author=member, body="hej igen", client_id="b")
+        purger = threading.Thread(target=purge)
+        purger.start()
+        purger.join(timeout=1.5)
+        waited = purger.is_alive()
+    purger.join(timeout=30)
+
+    assert waited
+    assert errors == []
+    assert purged[0]["chat.Room"] == 0
+    assert list(room.messages.values_list("seq", flat=True)) == [1, 2]

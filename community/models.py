@@ -286,7 +286,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            # the hourly retention purge finds what is past its period without a full scan
+            models.Index(fields=["created_at"], name="notification_created_at"),
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 

@@ -46,7 +46,7 @@ def signup_request(*, email: str, password: str, profile: Profile, accepted_term
         accepted_terms=accepted_terms,
         email_must_be_new=False,
     )
-    _pending_delete_expired()
+    pending_signups_delete_expired(now=timezone.now())
     owner = selectors.user_by_email(email=user.email)
     if owner is not None:
         _send_already_registered(owner)
@@ -89,9 +89,9 @@ def signup_confirm(*, email: str, code: str) -> User:
     return user
 
 
-def _pending_delete_expired() -> None:
+def pending_signups_delete_expired(*, now) -> int:
     """What an unconfirmed sign-up held is not kept past its code's lifetime."""
-    PendingSignup.objects.filter(expires_at__lte=timezone.now()).delete()
+    return PendingSignup.objects.filter(expires_at__lte=now).delete()[0]
 
 
 def _code_hash(email: str, code: str) -> str:

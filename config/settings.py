@@ -327,6 +327,34 @@ CHAT_SEND_REFILL_SECONDS = env.float("CHAT_SEND_REFILL_SECONDS", default=1.0)
 # Outside staffed hours, this many reports of one message hide it until a moderator looks.
 MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=3)
 
+# --- Retention ---------------------------------------------------------------------------
+# How long each kind of personal data is kept, in days (README "Retention", and the records
+# of processing page, which reads these values). ``manage.py purge_expired`` (hourly) removes
+# what has passed its period; each period ends at the same wall-clock time in Stockholm.
+RETENTION = {
+    # chat messages, counted from when they were written (~12 months)
+    "chat_messages": env.int("RETENTION_CHAT_MESSAGES_DAYS", default=365),
+    # what a member said they need to come to a meetup, counted from the meetup's end
+    "rsvp_needs": env.int("RETENTION_RSVP_NEEDS_DAYS", default=30),
+    # closed talk requests, with their proposed times, counted from when they closed
+    "talk_requests": env.int("RETENTION_TALK_REQUESTS_DAYS", default=365),
+    # support conversations, counted from their last message
+    "support_conversations": env.int("RETENTION_SUPPORT_CONVERSATIONS_DAYS", default=365),
+    "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=90),
+    # closed moderation queue items, counted from when they were closed (~24 months):
+    # moderators weigh a sanction or an appeal against about two years of decisions
+    "queue_items": env.int("RETENTION_QUEUE_ITEMS_DAYS", default=730),
+    # answered requests to join a group, counted from the answer
+    "join_requests": env.int("RETENTION_JOIN_REQUESTS_DAYS", default=90),
+    # group invitation links, counted from when they expired or were withdrawn
+    "invitations": env.int("RETENTION_INVITATIONS_DAYS", default=30),
+    # a device whose push service keeps refusing, counted from the first refusal
+    "push_failing": env.int("RETENTION_PUSH_FAILING_DAYS", default=30),
+}
+for _name, _days in RETENTION.items():
+    if not 1 <= _days <= 36500:
+        raise ImproperlyConfigured(f"RETENTION_{_name.upper()}_DAYS must be 1 to 36500 days.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

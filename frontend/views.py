@@ -18,6 +18,7 @@ from community import legal, selectors, services
 from community.errors import NotFound
 from community.forms import ProfileForm
 from community.models import CaresFor, SituationTag
+from frontend import records
 from frontend.moderation_forms import REPORT_REASONS
 from frontend.moderation_views import contacts_with_tel
 from groups import cards
@@ -76,6 +77,19 @@ def home(request):
 @require_GET
 def terms(request):
     return render(request, "frontend/terms.html", {"documents": legal.DOCUMENTS})
+
+
+@require_GET
+def privacy(request):
+    """The privacy notice members accept, with how long each kind of data is kept."""
+    context = {"notice": legal.PRIVACY_NOTICE, "records": records.RECORDS}
+    return render(request, "frontend/privacy.html", context)
+
+
+@require_GET
+def processing_records(request):
+    """What is kept, why, on what basis, for how long (the configured periods), who sees it."""
+    return render(request, "frontend/records.html", {"records": records.RECORDS})
 
 
 @require_http_methods(["GET", "POST"])

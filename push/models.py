@@ -16,6 +16,9 @@ class PushSubscription(models.Model):
     p256dh = models.CharField(max_length=100)
     auth = models.CharField(max_length=50)
     created_at = models.DateTimeField(default=timezone.now)
+    # Since when its push service has refused every try (not 404/410: those delete it at
+    # once); a success clears it. Purged after RETENTION["push_failing"] days.
+    failing_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -11,10 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from community import retention
 from community.errors import Conflict, Invalid
 from community.models import Notification, User
 from push import keys, policies
@@ -141,12 +142,31 @@ def push_send(*, user_id: int, language: str) -> int:
                 timeout=10,
             )
             sent += 1
+            _note_outcome(subscription, refused=False)
         except WebPushException as error:
             status = getattr(error.response, "status_code", None)
             if status in (404, 410):  # the browser dropped it (RFC 8030 §7.3)
                 subscription.delete()
             else:
                 logger.warning("push to subscription %s refused: %s", subscription.pk, status)
+                _note_outcome(subscription, refused=True)
         except RequestException as error:
             logger.warning("push to subscription %s failed: %s", subscription.pk, error)
+            _note_outcome(subscription, refused=True)
     return sent
+
+
+def _note_outcome(subscription: PushSubscription, *, refused: bool) -> None:
+    """Remember since when a device's push service refuses it; one success forgets it."""
+    if refused and subscription.failing_since is None:
+        PushSubscription.objects.filter(pk=subscription.pk, failing_since__isnull=True).update(
+            failing_since=timezone.now()
+        )
+    elif not refused and subscription.failing_since is not None:
+        PushSubscription.objects.filter(pk=subscription.pk).update(failing_since=None)
+
+
+def push_subscriptions_purge_failing(*, now) -> int:
+    """Devices whose push service has refused every try for a period are dropped."""
+    limit = retention.cutoff(name="push_failing", now=now)
+    return PushSubscription.objects.filter(failing_since__lte=limit).delete()[0]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community import ports
+from community import ports, retention
 from community import selectors as community_selectors
 from community import services as community_services
 from community.errors import Conflict, Forbidden, Invalid, NotFound
@@ -576,3 +576,11 @@ def finder_answers_save(
         return community_services.user_update_profile(user=user, profile=profile)
     except ValidationError as error:
         raise _fields_error(error) from error
+
+
+def talk_requests_purge(*, now) -> dict[str, int]:
+    """Closed talk requests, with their proposed times and replies, go a period after they
+    closed (their last change); open ones stay while staff and the member are on them."""
+    limit = retention.cutoff(name="talk_requests", now=now)
+    closed = TalkRequest.objects.filter(status=TalkRequest.Status.CLOSED, updated_at__lte=limit)
+    return closed.delete()[1]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chat', '0004_support_rooms'),
+        ('chat', '0006_mention_sent'),
         ('groups', '0005_membership_aged_out'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

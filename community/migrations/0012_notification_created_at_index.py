@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0010_notification_preferences'),
+        ('community', '0011_access_log'),
     ]
 
     operations = [

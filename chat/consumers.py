@@ -21,6 +21,10 @@ GAP_FILL_LIMIT = 50
 ABUSE_ERRORS = 10  # errors within ABUSE_WINDOW_SECONDS close the socket with 4429
 ABUSE_WINDOW_SECONDS = 60
 CLOSE_ABUSE = 4429
+# The server refuses to send a frame above 64 KiB (--websocket-max-message-size in the
+# Makefile) and closes the socket instead; the backlog stops before the subscribed frame
+# would pass this many UTF-8 bytes, and its has_more sends the client to REST for the rest.
+BACKLOG_MAX_BYTES = 60_000
 
 
 @dataclass
@@ -55,6 +59,19 @@ def _between(viewer, room_id: int, after_seq: int, before_seq: int):
 def _viewer(user, room_id: int):
     room = policies.room_for_user(user=user, room_id=room_id)
     return selectors.viewer_for(user=user, room=room)
+
+
+def _fitting(backlog: list[dict]) -> tuple[list[str], bool]:
+    """The backlog's messages as text, as many as fit in BACKLOG_MAX_BYTES (at least one),
+    and whether some were cut."""
+    texts, size = [], 0
+    for message in backlog:
+        text = broadcast.dumps(message)
+        size += len(text.encode()) + 1
+        if texts and size > BACKLOG_MAX_BYTES:
+            return texts, True
+        texts.append(text)
+    return texts, False
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -126,7 +143,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if room.pk not in self.rooms:
             await self.channel_layer.group_add(broadcast.room_group(room.pk), self.channel_name)
         backlog, has_more = await _backlog(viewer, room.pk, frame.after_seq)
-        delivered = backlog[-1]["seq"] if backlog else frame.after_seq
+        texts, cut = _fitting(backlog)
+        has_more = has_more or cut
+        delivered = backlog[len(texts) - 1]["seq"] if texts else frame.after_seq
         if not has_more:
             # everything up to the room's seq read above was committed before the backlog
             # query, so what the backlog left out this reader may not see
@@ -139,13 +158,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
             "type": "subscribed",
             "room": room.pk,
             "last_seq": max(room.last_seq, delivered),
-            "backlog": backlog,
             "has_more": has_more,
             # a reconnect brings the reader's own mute fresh (it may have ended meanwhile)
             "muted": mine["muted"],
             "muted_until": mine["muted_until"],
         }
-        await self.send(text_data=broadcast.dumps(reply))
+        # each message serialised once: measured for the cut, then spliced in as it is
+        text = broadcast.dumps(reply)
+        await self.send(text_data=f'{text[:-1]},"backlog":[{",".join(texts)}]}}')
         if frame.present:
             await self._present(room.pk, announce=True)
         elif was_present:

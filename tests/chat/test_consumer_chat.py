@@ -1,5 +1,7 @@
 """The socket protocol end to end: the real ASGI app, the real channel layer."""
 
+import json
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
@@ -56,6 +58,34 @@ async def test_backlog_is_capped_at_200_with_has_more(member, other_member, topi
     assert len(subscribed["backlog"]) == 200
     assert subscribed["backlog"][-1]["seq"] == 200
     assert subscribed["has_more"] is True
+    await socket.disconnect()
+
+
+async def test_a_backlog_of_long_messages_is_cut_to_fit_one_frame(
+    member, other_member, topic_room, settings
+):
+    """The server closes a socket rather than send a frame above 64 KiB: the backlog stops
+    below that (counted in UTF-8 bytes) and has_more sends the client to REST."""
+    settings.CHAT_SEND_LIMIT = 1000
+    for n in range(1, 41):
+        await post(other_member, topic_room, f"nr {n} " + "å" * 900, f"c{n}")
+    socket = await open_socket(member)
+
+    await socket.send_json_to({"type": "subscribe", "room": topic_room.pk, "after_seq": 0})
+    text = await socket.receive_from()
+    subscribed = json.loads(text)
+
+    assert subscribed["type"] == "subscribed"
+    assert len(text.encode()) <= 65536
+    seqs = [m["seq"] for m in subscribed["backlog"]]
+    assert 20 <= len(seqs) < 40
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert subscribed["has_more"] is True
+    assert subscribed["last_seq"] == 40
+    await post(other_member, topic_room, "en till", "c41")
+    # the socket lives on; what the frame left out comes before the live one, in order
+    rest = await frames_until(socket, "message.new", 41 - len(seqs))
+    assert [f["message"]["seq"] for f in rest] == list(range(len(seqs) + 1, 42))
     await socket.disconnect()
 
 

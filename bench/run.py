@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 if __package__ in (None, ""):  # `python bench/run.py` as well as `python -m bench.run`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import asgi_servers, loadgen, report, servers, soak  # noqa: E402
+from bench import asgi_servers, loadgen, national, report, servers, soak  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -105,6 +105,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="scenarios: " + ",".join(SCENARIOS) + " (all but soak)",
     )
     soak.add_arguments(p)
+    national.add_arguments(p)
     p.add_argument(
         "--database-url",
         default=env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bredvid_bench"),
@@ -164,6 +165,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.only = {s.strip() for s in args.only.split(",") if s.strip()}
     args.saturate = [s.strip() for s in args.saturate.split(",") if s.strip()]
     args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    national.apply(args)
     unknown = args.only - set(SCENARIOS)
     if unknown:
         p.error(f"unknown scenarios: {', '.join(sorted(unknown))}")

@@ -14,6 +14,7 @@ from django.utils import translation
 from chat import broadcast, policies, ports, presence, protocol, selectors, services
 from chat.hub import hub_for
 from chat.protocol import ProtocolError
+from chat.wire import SCOPE_KEY
 from community.errors import BredvidError, NotFound
 from community.realtime import CLOSE_NORMAL, in_database
 
@@ -248,7 +249,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer ---------------------------------------------------
 
-    async def hub_frame(self, event):
+    async def hub_frame(self, event, prepared: dict):
         """A room frame from the hub: written at once when this socket is between turns
         and nothing waits before it, else queued for its turn (a gap to fill from the
         database takes one too)."""
@@ -259,7 +260,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if not self._has_gap(event, subscription):
                 text = self._room_text(event, subscription)
                 if text is not None:
-                    await self.send(text_data=text)
+                    wire = self.scope.get(SCOPE_KEY)
+                    if wire is None or not wire.write(text, prepared):
+                        await self.send(text_data=text)
                 return
         self._inbox.append(event)
         if self._draining is None or self._draining.done():

@@ -77,8 +77,9 @@ class RoomHub:
             await self.deliver(event)
 
     async def deliver(self, event: dict) -> None:
+        prepared: dict = {}  # the event's frames as bytes on the wire, made once (chat.wire)
         for consumer in tuple(self.rooms.get(event.get("room"), ())):
             try:
-                await consumer.hub_frame(event)
+                await consumer.hub_frame(event, prepared)
             except Exception:  # one socket's failure is not the others'
                 logger.exception("room frame for one socket failed")

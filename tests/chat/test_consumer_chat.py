@@ -112,6 +112,35 @@ async def test_a_message_reaches_the_room_and_the_sender_gets_an_ack(
     await reader.disconnect()
 
 
+async def test_a_room_frame_waits_for_the_reply_the_socket_is_busy_with(
+    member, other_member, topic_room
+):
+    """The process hands room frames to its sockets itself (chat.hub): one that comes
+    while the sender's socket still handles its send waits for the ack, as it would
+    in the socket's own queue, and two sockets of one process each get it once."""
+    sender, reader = await open_socket(member), await open_socket(other_member)
+    second_tab = await open_socket(other_member)
+    for socket in (sender, reader, second_tab):
+        await subscribe(socket, topic_room.pk)
+        await drain(socket)
+
+    async def next_not_presence(socket):
+        while (frame := await socket.receive_json_from(timeout=5))["type"] == "presence":
+            continue
+        return frame
+
+    for n in range(3):
+        await send_message(sender, topic_room.pk, f"nr {n}", f"order-{n}")
+        assert (await next_not_presence(sender))["type"] == "ack"
+        assert (await next_not_presence(sender))["message"]["seq"] == n + 1
+
+    for socket in (reader, second_tab):
+        news = [f for f in await drain(socket) if f["type"] == "message.new"]
+        assert [f["message"]["seq"] for f in news] == [1, 2, 3]
+    for socket in (sender, reader, second_tab):
+        await socket.disconnect()
+
+
 async def test_retry_after_a_lost_ack_gets_the_same_ack_and_no_second_message(
     member, other_member, topic_room
 ):

@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 if __package__ in (None, ""):  # `python bench/run.py` as well as `python -m bench.run`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, report, servers  # noqa: E402
+from bench import asgi_servers, loadgen, national, report, servers, soak  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -49,7 +49,9 @@ SCENARIOS = (
     "memory",
     "resume",
     "screening",
+    "soak",
 )
+DEFAULT_SCENARIOS = [s for s in SCENARIOS if s != "soak"]  # the soak runs only when asked
 APP = "pubsub"  # the layer config/settings.py uses: measured longest, ramped, profiled
 OTHER = "core"  # the core (list) layer, bench/settings_core.py: the comparison
 
@@ -97,7 +99,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--concurrency", type=int, default=30, help="sockets opening at once per server (30)"
     )
     p.add_argument("--screening-rules", type=int, default=200, help="active rules (200)")
-    p.add_argument("--only", default=",".join(SCENARIOS), help="scenarios: " + ",".join(SCENARIOS))
+    p.add_argument(
+        "--only",
+        default=",".join(DEFAULT_SCENARIOS),
+        help="scenarios: " + ",".join(SCENARIOS) + " (all but soak)",
+    )
+    soak.add_arguments(p)
+    national.add_arguments(p)
     p.add_argument(
         "--database-url",
         default=env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bredvid_bench"),
@@ -136,6 +144,20 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="SECONDS",
         help="first wait up to this long for the machine to be idle (< 25%% CPU busy)",
     )
+    p.add_argument(
+        "--asgi-server",
+        choices=asgi_servers.SERVERS,
+        default="daphne",
+        help="the app's server (daphne); see bench/asgi_servers.py",
+    )
+    p.add_argument(
+        "--processes", type=int, default=1, help="app server processes sharing its port (1)"
+    )
+    p.add_argument(
+        "--server-path",
+        default=env("BENCH_SERVER_PATH"),
+        help="a directory with the other ASGI servers (pip install --target DIR ...)",
+    )
     p.add_argument("--write-baseline", action="store_true", help="replace bench/baseline.json")
     p.add_argument("--no-chart", action="store_true")
     args = p.parse_args(argv)
@@ -143,6 +165,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.only = {s.strip() for s in args.only.split(",") if s.strip()}
     args.saturate = [s.strip() for s in args.saturate.split(",") if s.strip()]
     args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    national.apply(args)
     unknown = args.only - set(SCENARIOS)
     if unknown:
         p.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
@@ -336,6 +359,13 @@ def start_server(kind: str, args) -> tuple[servers.Process, int]:
     env = server_env(args, kind)
     if kind == "ceiling":
         process = servers.ceiling(port, env=env, log=log)
+    elif kind == APP and (args.asgi_server != "daphne" or args.processes > 1):
+        argv = asgi_servers.launcher_argv(
+            args.asgi_server, args.processes, port, env.get("BENCH_DAPHNE_FLAGS", "")
+        )
+        env = {**asgi_servers.launcher_env(env, args.server_path)}
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        process = servers.Process(kind, argv, env=env, log=log)
     else:
         settings = "config.settings" if kind == APP else "bench.settings_core"
         process = servers.daphne(kind, port, settings=settings, env=env, log=log)
@@ -369,9 +399,15 @@ class Meter:
     def __init__(self, server_pid: int):
         self.pids = {"server": server_pid, "redis": servers.pid_of("redis-server")}
 
+    def cpu_seconds(self, key: str) -> float:
+        """The server's figure covers every process of its session (--processes)."""
+        if key == "server":
+            return asgi_servers.session_cpu_seconds(self.pids[key])
+        return servers.cpu_seconds(self.pids[key])
+
     def __enter__(self):
         self.wall = time.perf_counter()
-        self.cpu = {k: servers.cpu_seconds(p) for k, p in self.pids.items() if p}
+        self.cpu = {k: self.cpu_seconds(k) for k, p in self.pids.items() if p}
         self.own = time.process_time()
         self.machine = servers.machine_busy()[0]
         return self
@@ -379,7 +415,7 @@ class Meter:
     def __exit__(self, *exc):
         wall = time.perf_counter() - self.wall
         self.percent = {
-            f"{k}_cpu_percent": round(100 * (servers.cpu_seconds(self.pids[k]) - v) / wall, 1)
+            f"{k}_cpu_percent": round(100 * (self.cpu_seconds(k) - v) / wall, 1)
             for k, v in self.cpu.items()
         }
         generator = 100 * (time.process_time() - self.own) / wall
@@ -637,7 +673,7 @@ async def daphne_scenarios(data: dict, args, results: dict) -> None:
         measure_memory = bool(app) and "memory" in args.only
         if measure_memory:
             await asyncio.sleep(1)
-            rss_before = servers.rss_kb(app[0].pid)
+            rss_before = asgi_servers.session_rss_kb(app[0].pid)
         for kind, (_process, port) in started.items():
             if wanted(kind, args):
                 loads[kind] = loadgen.Load(f"ws://127.0.0.1:{port}/ws/", f"{kind}{os.getpid()}")
@@ -737,7 +773,7 @@ async def memory(process, idle, load, rss_before: int, connected: dict) -> dict:
     if load is not None:
         await load.quiet(limit=30)
     await asyncio.sleep(1)
-    after = servers.rss_kb(process.pid)
+    after = asgi_servers.session_rss_kb(process.pid)
     sockets = (len(load.clients) if load is not None else 0) + connected["opened"]
     # Gently: 500 sockets dropped at once make channels_redis run out of pooled Redis
     # connections in disconnect (redis-py's pool of 100 raises MaxConnectionsError).
@@ -825,6 +861,12 @@ async def scenarios(data: dict, args, results: dict) -> None:
         started = time.perf_counter()
         await ceiling_scenario(data, args, results)
         results["timings"]["ceiling"] = round(time.perf_counter() - started, 1)
+    if "soak" in args.only:
+        started = time.perf_counter()
+        await soak.soak(
+            data, args, results, start_server=start_server, stop_server=stop_server, say=say
+        )
+        results["timings"]["soak"] = round(time.perf_counter() - started, 1)
 
 
 def print_report(results: dict, baseline: dict | None) -> None:

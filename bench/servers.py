@@ -160,6 +160,7 @@ def py_spy(pid: int, *, seconds: int, out: Path, env: dict, log: Path) -> Proces
         str(BIN / "py-spy"),
         "record",
         "--nonblocking",
+        "--subprocesses",
         "--threads",
         "--rate",
         "100",

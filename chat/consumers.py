@@ -1,6 +1,8 @@
 """The one socket a client keeps open (``/ws/``): parse, call one service, send."""
 
+import asyncio
 import json
+import logging
 import time
 from collections import deque
 from dataclasses import dataclass, replace
@@ -10,7 +12,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
 
 from chat import broadcast, policies, ports, presence, protocol, selectors, services
+from chat.hub import hub_for
 from chat.protocol import ProtocolError
+from chat.wire import SCOPE_KEY
 from community.errors import BredvidError, NotFound
 from community.realtime import CLOSE_NORMAL, in_database
 
@@ -21,6 +25,12 @@ GAP_FILL_LIMIT = 50
 ABUSE_ERRORS = 10  # errors within ABUSE_WINDOW_SECONDS close the socket with 4429
 ABUSE_WINDOW_SECONDS = 60
 CLOSE_ABUSE = 4429
+CLOSE_INTERNAL = 1011
+logger = logging.getLogger(__name__)
+# The server refuses to send a frame above 64 KiB (--websocket-max-message-size in the
+# Makefile) and closes the socket instead; the backlog stops before the subscribed frame
+# would pass this many UTF-8 bytes, and its has_more sends the client to REST for the rest.
+BACKLOG_MAX_BYTES = 60_000
 
 
 @dataclass
@@ -59,18 +69,50 @@ def _viewer(user, room_id: int):
     return selectors.viewer_for(user=user, room=room)
 
 
+def _fitting(backlog: list[dict]) -> tuple[list[str], bool]:
+    """The backlog's messages as text, as many as fit in BACKLOG_MAX_BYTES (at least one),
+    and whether some were cut."""
+    texts, size = [], 0
+    for message in backlog:
+        text = broadcast.dumps(message)
+        size += len(text.encode()) + 1
+        if texts and size > BACKLOG_MAX_BYTES:
+            return texts, True
+        texts.append(text)
+    return texts, False
+
+
 class ChatConsumer(AsyncWebsocketConsumer):
+    """Handles one thing at a time: a client frame, an event of its own channel, or room
+    frames from the process's hub (``chat.hub``) that had to wait (``_inbox``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._turn = asyncio.Lock()  # held while a frame or event is handled
+        self._inbox: deque[dict] = deque()  # room frames waiting for their turn, in order
+        self._draining: asyncio.Task | None = None
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if getattr(self, "rooms", None) and self.channel_layer is not None:
+                hub_for(self.channel_layer).forget(self)
+
     async def dispatch(self, message):
         """Events from the channel layer go straight to their handler. Channels would first
         hop to the database thread to close stale connections, once per event and socket
         (50 hops for one message to a room of 50); every database call here goes through
         ``in_database``, which does that itself."""
-        if message["type"].startswith("websocket."):
-            return await super().dispatch(message)
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        async with self._turn:
+            if message["type"].startswith("websocket."):
+                await super().dispatch(message)
+            else:
+                handler = getattr(self, get_handler_name(message), None)
+                if handler is None:
+                    raise ValueError(f"No handler for message type {message['type']}")
+                await handler(message)
+            await self._drain_inbox()
 
     async def connect(self):
         close_code = self.scope.get("auth_close_code")
@@ -94,6 +136,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code):
+        if self._draining is not None:
+            self._draining.cancel()
+        self._inbox.clear()
         if not hasattr(self, "rooms"):
             return
         for room_id in list(self.rooms):
@@ -126,9 +171,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Join the room's group before reading the backlog: a message committed in between
         # then arrives live as well, and the seq check below drops the copy.
         if room.pk not in self.rooms:
-            await self.channel_layer.group_add(broadcast.room_group(room.pk), self.channel_name)
+            await hub_for(self.channel_layer).join(room.pk, self)
         backlog, has_more = await _backlog(self.user, room, viewer, frame.after_seq)
-        delivered = backlog[-1]["seq"] if backlog else frame.after_seq
+        texts, cut = _fitting(backlog)
+        has_more = has_more or cut
+        delivered = backlog[len(texts) - 1]["seq"] if texts else frame.after_seq
         if not has_more:
             # everything up to the room's seq read above was committed before the backlog
             # query, so what the backlog left out this reader may not see
@@ -141,13 +188,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
             "type": "subscribed",
             "room": room.pk,
             "last_seq": max(room.last_seq, delivered),
-            "backlog": backlog,
             "has_more": has_more,
             # a reconnect brings the reader's own mute fresh (it may have ended meanwhile)
             "muted": mine["muted"],
             "muted_until": mine["muted_until"],
         }
-        await self.send(text_data=broadcast.dumps(reply))
+        # each message serialised once: measured for the cut, then spliced in as it is
+        text = broadcast.dumps(reply)
+        await self.send(text_data=f'{text[:-1]},"backlog":[{",".join(texts)}]}}')
         if frame.present:
             await self._present(room.pk, announce=True)
         elif was_present:
@@ -203,30 +251,72 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer ---------------------------------------------------
 
+    async def hub_frame(self, event, prepared: dict):
+        """A room frame from the hub: written at once when this socket is between turns
+        and nothing waits before it, else queued for its turn (a gap to fill from the
+        database takes one too)."""
+        if not (self._turn.locked() or self._inbox):
+            subscription = self.rooms.get(event["room"])
+            if subscription is None:
+                return
+            if not self._has_gap(event, subscription):
+                text = self._room_text(event, subscription)
+                if text is not None:
+                    wire = self.scope.get(SCOPE_KEY)
+                    if wire is None or not wire.write(text, prepared):
+                        await self.send(text_data=text)
+                return
+        self._inbox.append(event)
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self):
+        try:
+            async with self._turn:
+                await self._drain_inbox()
+        except Exception:
+            logger.exception("room frames for one socket failed")
+            await self.close(code=CLOSE_INTERNAL)
+
+    async def _drain_inbox(self):
+        while self._inbox:
+            await self.room_frame(self._inbox.popleft())
+
     async def room_frame(self, event):
         subscription = self.rooms.get(event["room"])
         if subscription is None:
             return
+        if self._has_gap(event, subscription):
+            await self._fill_gap(event["room"], subscription, before_seq=event["seq"])
+        text = self._room_text(event, subscription)
+        if text is not None:
+            await self.send(text_data=text)
+
+    @staticmethod
+    def _has_gap(event, subscription: Subscription) -> bool:
+        # Every new message's frame carries its seq, also those this reader may not see,
+        # so a jump means a frame is late or lost, never that it was filtered.
+        seq = event.get("seq")
+        return seq is not None and 0 < seq - subscription.delivered_seq - 1 <= GAP_FILL_LIMIT
+
+    def _room_text(self, event, subscription: Subscription) -> str | None:
+        """The frame's text as this reader gets it, or None when it is not theirs."""
         seq = event.get("seq")
         if seq is not None:
-            # Every new message's frame carries its seq, also those this reader may not
-            # see, so a jump means a frame is late or lost, never that it was filtered.
             if seq <= subscription.delivered_seq:
-                return  # already sent, in the backlog or a gap fill
-            if 0 < seq - subscription.delivered_seq - 1 <= GAP_FILL_LIMIT:
-                await self._fill_gap(event["room"], subscription, before_seq=seq)
+                return None  # already sent, in the backlog or a gap fill
             subscription.delivered_seq = seq
         author = event.get("author")
         if author in self.muted:
-            return
+            return None
         if author == self.user.pk and event.get("skip_author"):
-            return
+            return None
         insider = subscription.viewer.moderator or author == self.user.pk
         audience = event["audience"]
         if (audience == broadcast.AUTHOR_AND_MODERATORS and not insider) or (
             audience == broadcast.OTHERS and insider
         ):
-            return
+            return None
         if self.muted.intersection(event.get("reactors", ())):
             text = broadcast.without_reactions_of(event, self.muted)
         else:
@@ -237,7 +327,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 is_moderator=subscription.viewer.moderator,
             )
             text = broadcast.with_actions(text, event["actions"][role])
-        await self.send(text_data=text)
+        return text
 
     async def user_frame(self, event):
         await self.send(text_data=event["text"])
@@ -295,7 +385,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def _leave(self, room_id: int):
         subscription = self.rooms.pop(room_id, None)
-        await self.channel_layer.group_discard(broadcast.room_group(room_id), self.channel_name)
+        await hub_for(self.channel_layer).leave(room_id, self)
         if subscription is None or subscription.present:
             await self._absent(room_id)
 

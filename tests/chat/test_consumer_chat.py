@@ -1,5 +1,7 @@
 """The socket protocol end to end: the real ASGI app, the real channel layer."""
 
+import json
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
@@ -59,6 +61,34 @@ async def test_backlog_is_capped_at_200_with_has_more(member, other_member, topi
     await socket.disconnect()
 
 
+async def test_a_backlog_of_long_messages_is_cut_to_fit_one_frame(
+    member, other_member, topic_room, settings
+):
+    """The server closes a socket rather than send a frame above 64 KiB: the backlog stops
+    below that (counted in UTF-8 bytes) and has_more sends the client to REST."""
+    settings.CHAT_SEND_LIMIT = 1000
+    for n in range(1, 41):
+        await post(other_member, topic_room, f"nr {n} " + "å" * 900, f"c{n}")
+    socket = await open_socket(member)
+
+    await socket.send_json_to({"type": "subscribe", "room": topic_room.pk, "after_seq": 0})
+    text = await socket.receive_from()
+    subscribed = json.loads(text)
+
+    assert subscribed["type"] == "subscribed"
+    assert len(text.encode()) <= 65536
+    seqs = [m["seq"] for m in subscribed["backlog"]]
+    assert 20 <= len(seqs) < 40
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert subscribed["has_more"] is True
+    assert subscribed["last_seq"] == 40
+    await post(other_member, topic_room, "en till", "c41")
+    # the socket lives on; what the frame left out comes before the live one, in order
+    rest = await frames_until(socket, "message.new", 41 - len(seqs))
+    assert [f["message"]["seq"] for f in rest] == list(range(len(seqs) + 1, 42))
+    await socket.disconnect()
+
+
 async def test_a_message_reaches_the_room_and_the_sender_gets_an_ack(
     member, other_member, topic_room
 ):
@@ -80,6 +110,35 @@ async def test_a_message_reaches_the_room_and_the_sender_gets_an_ack(
     assert echoed["message"]["actions"] == ["reply", "react", "edit", "delete"]
     await sender.disconnect()
     await reader.disconnect()
+
+
+async def test_a_room_frame_waits_for_the_reply_the_socket_is_busy_with(
+    member, other_member, topic_room
+):
+    """The process hands room frames to its sockets itself (chat.hub): one that comes
+    while the sender's socket still handles its send waits for the ack, as it would
+    in the socket's own queue, and two sockets of one process each get it once."""
+    sender, reader = await open_socket(member), await open_socket(other_member)
+    second_tab = await open_socket(other_member)
+    for socket in (sender, reader, second_tab):
+        await subscribe(socket, topic_room.pk)
+        await drain(socket)
+
+    async def next_not_presence(socket):
+        while (frame := await socket.receive_json_from(timeout=5))["type"] == "presence":
+            continue
+        return frame
+
+    for n in range(3):
+        await send_message(sender, topic_room.pk, f"nr {n}", f"order-{n}")
+        assert (await next_not_presence(sender))["type"] == "ack"
+        assert (await next_not_presence(sender))["message"]["seq"] == n + 1
+
+    for socket in (reader, second_tab):
+        news = [f for f in await drain(socket) if f["type"] == "message.new"]
+        assert [f["message"]["seq"] for f in news] == [1, 2, 3]
+    for socket in (sender, reader, second_tab):
+        await socket.disconnect()
 
 
 async def test_retry_after_a_lost_ack_gets_the_same_ack_and_no_second_message(

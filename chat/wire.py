@@ -1,0 +1,73 @@
+"""One frame framed once for every socket of a process that gets the same text.
+
+A room frame is serialised once (``chat.broadcast``) and most readers get the very same
+text. Through ASGI each socket would still encode it to UTF-8 and frame it again
+(autobahn's ``sendMessage``), and that was most of what a delivery cost after the hub. Under
+daphne, ``PreparedFrames`` offers the consumer its socket's autobahn protocol: the hub's
+delivery then frames each distinct text once (autobahn's ``prepareMessage``, made for
+broadcasting) and writes those bytes to each socket (``sendPreparedMessage``), in order
+with what the socket sends through ASGI (both write to the same transport at once).
+
+Under another server, or for a frame above the server's size limit, the consumer sends
+through ASGI as before.
+"""
+
+from functools import partial
+
+SCOPE_KEY = "bredvid.wire"
+
+
+class Wire:
+    __slots__ = ("protocol", "server", "limit")
+
+    def __init__(self, protocol, server):
+        self.protocol = protocol
+        self.server = server
+        self.limit = getattr(protocol, "maxMessagePayloadSize", 0) or 0
+
+    def write(self, text: str, prepared: dict) -> bool:
+        """Write ``text`` as one frame; False when it must go through ASGI instead.
+
+        ``prepared`` holds the frames already made for this event, by text."""
+        protocol = self.protocol
+        state = self.server.connections.get(protocol)
+        if state is None or state.get("disconnected") or protocol.state != protocol.STATE_OPEN:
+            return True  # closed: dropped, as daphne drops a send to a closed socket
+        frame = prepared.get(text)
+        if frame is None:
+            payload = text.encode()
+            if self.limit and len(payload) > self.limit:
+                return False
+            frame = prepared[text] = protocol.factory.prepareMessage(payload, False)
+        protocol.sendPreparedMessage(frame)
+        return True
+
+
+def _daphne_wire(send) -> Wire | None:
+    """daphne's ``send`` is ``partial(server.handle_reply, protocol)``."""
+    if not isinstance(send, partial) or not send.args:
+        return None
+    server = getattr(send.func, "__self__", None)
+    protocol = send.args[0]
+    if (
+        getattr(send.func, "__name__", "") != "handle_reply"
+        or not hasattr(server, "connections")
+        or not hasattr(protocol, "sendPreparedMessage")
+        or not hasattr(protocol, "factory")
+    ):
+        return None
+    return Wire(protocol, server)
+
+
+class PreparedFrames:
+    """ASGI middleware for the socket routes: puts the socket's ``Wire`` in the scope."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            wire = _daphne_wire(send)
+            if wire is not None:
+                scope = {**scope, SCOPE_KEY: wire}
+        return await self.app(scope, receive, send)

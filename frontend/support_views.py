@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community import policies as community_policies
 from community.errors import BredvidError, Forbidden, NotFound
 from community.models import CaresFor, SituationTag, TalkRequest
 from frontend.support_forms import (
@@ -405,6 +406,7 @@ def talk_queue(request):
             ),
             "propose_form": TalkProposalForm(prefix=f"propose-{item.pk}"),
             "proposals": _proposals(item)[:3],
+            "can_erase": community_policies.can_erase_member(user=request.user, member=item.user),
         }
         for item in found
     ]

@@ -146,8 +146,7 @@ class MeView(APIView):
     def delete(self, request):
         data = rest.valid(s.ErasureRequestSerializer, request.data)
         erase_after = erasure.account_erasure_request(user=request.user, password=data["password"])
-        body = s.ErasureSerializer({"erase_after": erase_after}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED)
+        return Response({"erase_after": erase_after.isoformat()}, status=status.HTTP_202_ACCEPTED)
 
 
 class ExportView(APIView):

@@ -46,6 +46,9 @@ def test_a_new_personal_field_fails_until_someone_decides():
         class Meta:
             app_label = "community"
 
+        def __str__(self) -> str:
+            return self.mood
+
     holding = privacy.Holding(
         model=Diary, section="diary", title="Diary", erase=privacy.Erase.DELETE, exported=("mood",)
     )

@@ -46,7 +46,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 class UserAdmin(BaseUserAdmin):
     change_password_form = PasswordChangeForm
     ordering = ["display_name"]
-    list_display = ["display_name", "email", "role", "organisation", "birth_year", "is_active"]
+    list_display = ["name", "email", "role", "organisation", "birth_year", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["display_name", "email"]
     autocomplete_fields = ["municipality", "organisation"]
@@ -70,6 +70,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    @admin.display(description=_("display name"), ordering="display_name")
+    def name(self, obj) -> str:
+        return obj.public_name  # "deleted member" once erased
+
     # Deleting here is erasure, the same as anywhere else: the row stays as "deleted member"
     # (messages, reports and the audit log point at it) with nothing personal left.
     ADMIN_REASON = "Erased from the admin site on the person's request."

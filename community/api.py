@@ -148,6 +148,25 @@ class MeView(APIView):
         erase_after = erasure.account_erasure_request(user=request.user, password=data["password"])
         return Response({"erase_after": erase_after.isoformat()}, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(
+        request=s.ProfileSerializer,
+        responses={
+            200: s.MeSerializer,
+            403: OpenApiResponse(
+                description="forbidden: a changed `birth_year` (a coordinator can correct it)"
+            ),
+            **ERRORS,
+        },
+    )
+    def patch(self, request):
+        if isinstance(request.data, dict) and "birth_year" in request.data:
+            raise services.birth_year_fixed()  # not a field members write, whatever its value
+        serializer = s.ProfileSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {**selectors.profile_fields(user=request.user), **serializer.validated_data}
+        user = services.user_update_profile(user=request.user, profile=_profile(data))
+        return Response(s.MeSerializer(user).data)
+
 
 class ExportView(APIView):
     """Everything stored about me, as one JSON file."""
@@ -179,25 +198,6 @@ class MemberErasureView(APIView):
             actor=request.user, member_id=user_id, reason=data["reason"]
         )
         return Response({"id": erased.user_id, "erased": True})
-
-    @extend_schema(
-        request=s.ProfileSerializer,
-        responses={
-            200: s.MeSerializer,
-            403: OpenApiResponse(
-                description="forbidden: a changed `birth_year` (a coordinator can correct it)"
-            ),
-            **ERRORS,
-        },
-    )
-    def patch(self, request):
-        if isinstance(request.data, dict) and "birth_year" in request.data:
-            raise services.birth_year_fixed()  # not a field members write, whatever its value
-        serializer = s.ProfileSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = {**selectors.profile_fields(user=request.user), **serializer.validated_data}
-        user = services.user_update_profile(user=request.user, profile=_profile(data))
-        return Response(s.MeSerializer(user).data)
 
 
 class PasswordChangeView(APIView):

@@ -61,6 +61,8 @@ def account_erasure_cancel(*, user: User) -> bool:
 
 
 def _apply(holding: privacy.Holding, *, user: User) -> int:
+    if holding.before_erase is not None:
+        holding.before_erase(user=user)
     rows = holding.rows_of(user=user)
     if holding.erase == privacy.Erase.DELETE:
         count = rows.count()

@@ -47,6 +47,8 @@ class Holding:
     scope: Q | None = None  # only these of the person's rows
     rows: Callable[..., QuerySet] | None = None  # (*, user) -> rows, instead of ``owner``
     present: Callable[..., dict] | None = None  # (row) -> what the export shows
+    # (*, user) -> None: what the rows' own services do first (pass a meetup place on)
+    before_erase: Callable[..., None] | None = None
     why: str = ""  # the decision, where it is not obvious
     name: str = ""  # tells two holdings of one model and owner apart
 

@@ -1,9 +1,21 @@
 """What peer groups hold about one person, for the export and erasure (``community.privacy``)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.privacy import Erase, Holding, register
 from groups.models import CalendarFeed, Invitation, JoinRequest, Meetup, Membership, Rsvp
+from groups.services import rsvps
+
+
+def _pass_places_on(*, user) -> None:
+    """A place at a meetup still to come goes to the waiting list, as when leaving a group."""
+    upcoming = Rsvp.objects.filter(user=user, meetup__starts_at__gt=timezone.now()).exclude(
+        status=Rsvp.Status.NOT_GOING
+    )
+    for rsvp in upcoming:
+        rsvps.rsvp_withdraw(rsvp=rsvp)
+
 
 register(
     Holding(
@@ -39,6 +51,7 @@ register(
             "updated_at",
         ),
         not_personal=("checkin_code",),  # a door code for one meetup
+        before_erase=_pass_places_on,
     ),
     Holding(
         model=CalendarFeed,

@@ -332,3 +332,21 @@ def test_erasing_twice_is_not_found_and_changes_nothing(member):
 
     member.refresh_from_db()
     assert (member.erased_at, AuditEntry.objects.count()) == before
+
+
+def test_a_place_at_a_coming_meetup_goes_to_the_waiting_list(life):
+    from groups.models import Rsvp
+
+    # given the member holds the only place and another waits for it
+    meetup = life.meetup
+    meetup.capacity = 1
+    meetup.save()
+    Rsvp.objects.create(
+        meetup=meetup, user=life.other, status="waitlisted", waitlisted_at=timezone.now()
+    )
+
+    # when
+    erasure.account_erase(user_id=life.member.pk)
+
+    # then
+    assert list(meetup.rsvps.values_list("user_id", "status")) == [(life.other.pk, "going")]

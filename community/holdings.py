@@ -2,6 +2,7 @@
 it configures (allauth, knox, the admin log) hold about one person: registered at start-up."""
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
@@ -284,3 +285,23 @@ register(
         why="Which staff changed what stays in the admin log; the name it kept goes.",
     ),
 )
+
+
+def register_second_factors() -> None:
+    """allauth's second factors, where its MFA app is installed: kept secrets are not shown."""
+    from allauth.mfa.models import Authenticator
+
+    register(
+        Holding(
+            model=Authenticator,
+            section="second_factors",
+            title=_("Two-step sign-in"),
+            erase=Erase.DELETE,
+            exported=("type", "created_at", "last_used_at"),
+            not_personal=("data",),  # the TOTP secret and recovery codes
+        )
+    )
+
+
+if apps.is_installed("allauth.mfa"):
+    register_second_factors()

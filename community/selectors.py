@@ -108,17 +108,35 @@ def privacy_export_readable(*, user) -> list[dict]:
             continue
         rows = export[holding.section]
         rows = [rows] if isinstance(rows, dict) else rows
-        labels = _field_labels(holding.model)
+        labels, choices = _field_labels(holding.model), _field_choices(holding.model)
         found.append(
             {
                 "key": holding.section,
                 "title": holding.title,
-                "rows": [[(labels.get(k, k), v) for k, v in row.items()] for row in rows],
+                "rows": [
+                    [(labels.get(k, k), _in_words(choices.get(k), v)) for k, v in row.items()]
+                    for row in rows
+                ],
             }
         )
     for key, (title, _build) in privacy.sections().items():
         found.append({"key": key, "title": title, "value": export[key]})
     return found
+
+
+def _field_choices(model) -> dict[str, dict]:
+    """A coded value's words (``code_of_conduct`` reads "Code of conduct")."""
+    return {
+        f.name: {value: str(label) for value, label in f.flatchoices}
+        for f in model._meta.concrete_fields
+        if f.choices
+    }
+
+
+def _in_words(choices: dict | None, value):
+    if choices and isinstance(value, str | int) and not isinstance(value, bool):
+        return choices.get(value, value)
+    return value
 
 
 def _field_labels(model) -> dict[str, str]:

@@ -126,6 +126,7 @@ def test_the_page_shows_the_export_readably(client, life):
     assert 'href="/api/v1/me/export/" download' in page
     assert "<h1>Your data</h1>" in page
     assert "Your answers to meetups, with what you need" in page
+    assert "<dd>Code of conduct</dd>" in page  # a coded value in words
     assert NEEDS in page
     assert SECRET_TEXT in page
     assert life.other.display_name not in page

@@ -18,6 +18,18 @@ from tests.factories import MembershipFactory, PeerGroupFactory, RoomFactory, mu
 
 SECRET_TEXT = "mamma dricker igen och jag vet inte vad jag ska göra"
 NEEDS = "rullstol, ingång utan trappor"
+# What the member wrote or told in private contexts: none of it may outlive the erasure.
+PRIVATE_TEXTS = (
+    SECRET_TEXT,
+    NEEDS,
+    "Får jag vara med?",
+    "Hen skrev elaka saker",
+    "070-123 45 67",
+    "Efter skolan",
+    "Pappa är sjuk",
+    "Ja tack",
+    "https://fcm.googleapis.com/fcm/send/abc",
+)
 
 
 @dataclass

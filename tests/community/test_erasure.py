@@ -4,6 +4,7 @@ command that finishes it, and what is left afterwards (walked from the privacy r
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import models
@@ -17,7 +18,7 @@ from community import erasure, privacy, services
 from community.errors import Conflict, NotFound
 from community.models import ERASED_BIRTH_YEAR
 from moderation.models import AuditEntry, CrisisCard, Report, Sanction
-from tests.community.privacy_life import NEEDS, SECRET_TEXT, live
+from tests.community.privacy_life import NEEDS, PRIVATE_TEXTS, SECRET_TEXT, live
 
 User = get_user_model()
 
@@ -291,6 +292,20 @@ def test_erasure_walks_the_registry_and_leaves_no_personal_value(life):
     assert not member.is_active
     with translation.override("en"):
         assert str(member) == "deleted member"
+
+
+def test_nothing_the_member_wrote_in_private_is_left_anywhere(life):
+    email, name = life.member.email, life.member.display_name
+
+    erasure.account_erase(user_id=life.member.pk)
+
+    for model in apps.get_models():
+        for row in model._default_manager.all():
+            texts = " ".join(_text_values(row))
+            for text in (*PRIVATE_TEXTS, email):
+                assert text not in texts, (model._meta.label, text)
+            if model is not Message:  # others' threads keep what was said there
+                assert name not in texts, model._meta.label
 
 
 def test_reports_sanctions_and_crisis_cards_keep_their_rows(life):

@@ -6,6 +6,7 @@ What happens to each kind of row is declared once, in the privacy registry
 value left, because messages in others' conversations, reports and the audit log point at it.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from community.errors import Conflict, NotFound
 from community.models import User
 
 GRACE_PERIOD = timedelta(days=14)
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,9 @@ def accounts_erase_due(*, now: datetime | None = None) -> list[int]:
         try:
             account_erase(user_id=user_id, due_by=now)
         except NotFound:  # signed in (undone) or erased meanwhile
+            continue
+        except Exception:  # one account's failure must not hold up the others
+            logger.exception("erasing account %s failed; the next run tries again", user_id)
             continue
         done.append(user_id)
     return done

@@ -365,3 +365,38 @@ def test_a_place_at_a_coming_meetup_goes_to_the_waiting_list(life):
 
     # then
     assert list(meetup.rsvps.values_list("user_id", "status")) == [(life.other.pk, "going")]
+
+
+def test_one_failing_erasure_does_not_hold_up_the_others(
+    member, other_member, password, monkeypatch, caplog
+):
+    # given two due accounts, and a holding that cannot be erased for the first
+    for person in (member, other_member):
+        erasure.account_erasure_request(user=person, password=password)
+
+    def refuse(*, user):
+        if user.pk == member.pk:
+            raise RuntimeError("disk full")
+
+    stuck = privacy.Holding(
+        model=Room,
+        section=None,
+        title="",
+        erase=privacy.Erase.KEEP,
+        owner="member",
+        before_erase=refuse,
+        name="stuck",
+        why="test",
+    )
+    monkeypatch.setattr(privacy, "_holdings", [*privacy.holdings(), stuck])
+
+    # when
+    done = erasure.accounts_erase_due(now=timezone.now() + timedelta(days=15))
+
+    # then the other is erased, the first waits for the next run untouched
+    assert done == [other_member.pk]
+    email = member.email
+    member.refresh_from_db()
+    assert (member.erased_at, member.email) == (None, email)
+    assert member.erase_after is not None
+    assert f"erasing account {member.pk} failed" in caplog.text

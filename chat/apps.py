@@ -7,6 +7,8 @@ class ChatConfig(AppConfig):
     verbose_name = _("Chat")
 
     def ready(self) -> None:
+        from chat import privacy  # noqa: F401  (registers with the privacy registry)
+
         # groups sit below chat: they reach their rooms through what chat installs here
         from chat.services import rooms, sending
         from groups import ports

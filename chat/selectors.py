@@ -141,7 +141,7 @@ def message_payload(message: Message, reactions: list[dict], *, actions=()) -> d
         "id": message.pk,
         "room": message.room_id,
         "seq": message.seq,
-        "author": {"id": message.author_id, "display_name": message.author.display_name},
+        "author": {"id": message.author_id, "display_name": message.author.public_name},
         "body": "" if deleted else message.body,
         "reply_to": message.reply_to_id,
         "reactions": [] if deleted else reactions,

@@ -1,8 +1,11 @@
 """allauth adapter: neutral e-mail subjects and the signed-up person saved by our service."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.utils.translation import gettext as _
 
-from community import services
+from community import erasure, services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,3 +27,13 @@ class AccountAdapter(DefaultAccountAdapter):
         session_key = request.session.session_key
         super().logout(request)
         services.session_sockets_close(session_key=session_key)
+
+    def login(self, request, user) -> None:
+        """Signing in on the page during the grace period keeps the account, and says so."""
+        super().login(request, user)
+        if erasure.account_erasure_cancel(user=user):
+            update_session_auth_hash(request, user)  # the session was made while pending
+            messages.success(
+                request,
+                _("Welcome back. Your account will not be deleted: signing in undid it."),
+            )

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from community import policies, selectors, services
+from community import erasure, policies, selectors, services
 from community.models import AccessEntry, Consent, Municipality, Organisation, User
 
 
@@ -71,7 +72,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 class UserAdmin(BaseUserAdmin):
     change_password_form = PasswordChangeForm
     ordering = ["display_name"]
-    list_display = ["display_name", "email", "role", "organisation", "age_band", "is_active"]
+    list_display = ["name", "email", "role", "organisation", "age_band", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["display_name", "email"]
     autocomplete_fields = ["municipality", "organisation"]
@@ -127,6 +128,38 @@ class UserAdmin(BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return fields if request.user.is_superuser else [*fields, "age_band"]
+
+    @admin.display(description=_("display name"), ordering="display_name")
+    def name(self, obj) -> str:
+        return obj.public_name  # "deleted member" once erased
+
+    # Deleting here is erasure, the same as anywhere else: the row stays as "deleted member"
+    # (messages, reports and the audit log point at it) with nothing personal left.
+    ADMIN_REASON = "Erased from the admin site on the person's request."
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return policies.can_erase_member(user=request.user, member=obj)
+
+    def delete_model(self, request, obj):
+        if not policies.can_erase_member(user=request.user, member=obj):
+            raise PermissionDenied
+        erasure.account_erase_by_staff(
+            actor=request.user, member_id=obj.pk, reason=self.ADMIN_REASON
+        )
+
+    def get_deleted_objects(self, objs, request):
+        """Only the accounts: their rows elsewhere follow the privacy registry, not cascades."""
+        names = [str(obj) for obj in objs]
+        perms_needed = {
+            str(obj) for obj in objs if not policies.can_erase_member(user=request.user, member=obj)
+        }
+        return names, {User._meta.verbose_name_plural: len(names)}, perms_needed, []
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            self.delete_model(request, member)
 
     add_fieldsets = [
         (

@@ -7,6 +7,7 @@ from allauth.core import ratelimit
 from allauth.core.internal.ratelimit import parse_rates
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
@@ -14,7 +15,7 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community import policies, rest, selectors, services, signup
+from community import erasure, policies, rest, selectors, services, signup
 from community import serializers as s
 from community.errors import Forbidden, Invalid, NotSignedIn, RateLimited
 from community.rest import FORBIDDEN, INVALID
@@ -74,7 +75,9 @@ class TokenView(APIView):
             raise Forbidden(
                 _("This account is paused. Contact the carer support if you think it is a mistake.")
             )
-        return Response({"token": services.token_create(user=user)})
+        cancelled = erasure.account_erasure_cancel(user=user)
+        token = services.token_create(user=user)
+        return Response({"token": token, "erasure_cancelled": cancelled})
 
     @extend_schema(request=None, responses={204: None, 401: ERRORS[401]})
     def delete(self, request):
@@ -128,6 +131,25 @@ class MeView(APIView):
         return Response(s.MeSerializer(request.user).data)
 
     @extend_schema(
+        request=s.ErasureRequestSerializer,
+        responses={
+            202: s.ErasureSerializer,
+            400: OpenApiResponse(description="invalid: a wrong `password`"),
+            401: ERRORS[401],
+        },
+        description=(
+            "Delete my account, confirmed with the password. It is erased after 14 days "
+            "(`erase_after`); every token, session and socket of the account ends now, and "
+            "signing in again before then (`POST /api/v1/auth/token/` answers "
+            "`erasure_cancelled: true`) keeps it."
+        ),
+    )
+    def delete(self, request):
+        data = rest.valid(s.ErasureRequestSerializer, request.data)
+        erase_after = erasure.account_erasure_request(user=request.user, password=data["password"])
+        return Response({"erase_after": erase_after.isoformat()}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
         request=s.ProfileSerializer,
         responses={
             200: s.MeSerializer,
@@ -145,6 +167,38 @@ class MeView(APIView):
         data = {**selectors.profile_fields(user=request.user), **serializer.validated_data}
         user = services.user_update_profile(user=request.user, profile=_profile(data))
         return Response(s.MeSerializer(user).data)
+
+
+class ExportView(APIView):
+    """Everything stored about me, as one JSON file."""
+
+    @extend_schema(
+        responses={200: OpenApiResponse(description="the export (a JSON file)"), 401: ERRORS[401]}
+    )
+    def get(self, request):
+        response = Response(selectors.privacy_export(user=request.user))
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="bredvid-{stamp}.json"'
+        return response
+
+
+class MemberErasureView(APIView):
+    """Staff erase an account at once, on the person's request (audited with the reason)."""
+
+    @extend_schema(
+        request=s.StaffErasureSerializer,
+        responses={
+            200: s.ErasedSerializer,
+            404: OpenApiResponse(description="not_found"),
+            **ERRORS,
+        },
+    )
+    def post(self, request, user_id: int):
+        data = rest.valid(s.StaffErasureSerializer, request.data)
+        erased = erasure.account_erase_by_staff(
+            actor=request.user, member_id=user_id, reason=data["reason"]
+        )
+        return Response({"id": erased.user_id, "erased": True})
 
 
 class PasswordChangeView(APIView):

@@ -9,6 +9,7 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from community import holdings  # noqa: F401  (registers with the privacy registry)
         from community.bounds import IdConverter
 
         register_converter(IdConverter, "id")

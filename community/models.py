@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +192,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("admin site access"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    erase_after = models.DateTimeField(
+        _("to be erased after"),
+        null=True,
+        blank=True,
+        help_text=_("The person asked to delete the account; signing in before then undoes it."),
+    )
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -206,13 +214,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.display_name
+        return self.public_name
 
     def get_full_name(self) -> str:
-        return self.display_name
+        return self.public_name
 
     def get_short_name(self) -> str:
-        return self.display_name
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        """The name others see: the pseudonym, or "deleted member" once erased."""
+        return public_name(self.display_name)
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # A requested erasure ends every browser session at once (the password stays, so
+        # signing in again can undo it); without one the hash is Django's own.
+        if self.erase_after is None:
+            return super()._get_session_auth_hash(secret=secret)
+        value = f"{self.password}|erase|{self.erase_after.isoformat()}"
+        key_salt = "community.User.erasure_session_hash"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def age(self) -> int:
@@ -222,6 +244,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_minor(self) -> bool:
         return self.age < ADULT_AGE
+
+
+# An erased account keeps its row (messages, reports and the audit log point at it) with no
+# personal value left: its display name is this prefix and its id, which no member can choose
+# (names begin with a letter or digit), and shows as "deleted member" everywhere.
+ERASED_NAME_PREFIX = "~"
+ERASED_BIRTH_YEAR = 1900  # the column is required; the same for every erased account
+
+
+def public_name(display_name: str) -> str:
+    """What a stored display name shows as (only the name is read: lists defer the rest)."""
+    if display_name.startswith(ERASED_NAME_PREFIX):
+        return gettext("deleted member")
+    return display_name
 
 
 def age_for_birth_year(birth_year: int) -> int:

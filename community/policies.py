@@ -15,7 +15,31 @@ def old_enough_to_join(*, birth_year: int) -> bool:
 
 
 def is_signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    """Active, and not waiting to be erased: a pending erasure ended every credential, and an
+    account in it acts nowhere (it cannot post, and member lists leave it out)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and getattr(user, "erase_after", None) is None
+    )
+
+
+def is_erasure_pending(user) -> bool:
+    return getattr(user, "erase_after", None) is not None and user.erased_at is None
+
+
+def can_erase_member(*, user, member) -> bool:
+    """Who may erase an account on the person's request: platform admins (superusers) any
+    account but their own; coordinators of the member's municipal unit, members only. The
+    person themselves uses their own settings (with the grace period)."""
+    if not is_signed_in(user) or member.pk == user.pk or member.erased_at is not None:
+        return False
+    if user.is_superuser:
+        return True
+    return member.role == Role.MEMBER and is_unit_staff_of(
+        user=user, municipality_id=member.municipality_id
+    )
 
 
 def is_moderator(user) -> bool:

@@ -1,8 +1,10 @@
 """Reads of the community: municipalities, organisations and people."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 
-from community import policies
+from community import policies, privacy
 from community.models import (
     AccessEntry,
     Municipality,
@@ -122,3 +124,65 @@ def access_payload(entry: AccessEntry) -> dict:
         "object_type": entry.object_type,
         "object_id": entry.object_id,
     }
+
+
+EXPORT_FORMAT = "bredvid-export/1"
+
+
+def privacy_export(*, user) -> dict:
+    """Everything stored about one person, walked from the privacy registry: each holding
+    with a section, then each computed section (``privacy.register_section``)."""
+    export = {"format": EXPORT_FORMAT, "exported_at": timezone.now().isoformat()}
+    for holding in privacy.holdings():
+        if holding.section is None:
+            continue
+        rows = [holding.export_row(row) for row in holding.rows_of(user=user)]
+        export[holding.section] = rows[0] if holding.section == "account" else rows
+    for key, (_title, build) in privacy.sections().items():
+        export[key] = build(user=user)
+    return export
+
+
+def privacy_export_readable(*, user) -> list[dict]:
+    """The same export as sections a page shows: title, and each row as (label, value)."""
+    export = privacy_export(user=user)
+    found = []
+    for holding in privacy.holdings():
+        if holding.section is None:
+            continue
+        rows = export[holding.section]
+        rows = [rows] if isinstance(rows, dict) else rows
+        labels, choices = _field_labels(holding.model), _field_choices(holding.model)
+        found.append(
+            {
+                "key": holding.section,
+                "title": holding.title,
+                "rows": [
+                    [(labels.get(k, k), _in_words(choices.get(k), v)) for k, v in row.items()]
+                    for row in rows
+                ],
+            }
+        )
+    for key, (title, _build) in privacy.sections().items():
+        found.append({"key": key, "title": title, "value": export[key]})
+    return found
+
+
+def _field_choices(model) -> dict[str, dict]:
+    """A coded value's words (``code_of_conduct`` reads "Code of conduct")."""
+    return {
+        f.name: {value: str(label) for value, label in f.flatchoices}
+        for f in model._meta.concrete_fields
+        if f.choices
+    }
+
+
+def _in_words(choices: dict | None, value):
+    if choices and isinstance(value, str | int) and not isinstance(value, bool):
+        return choices.get(value, value)
+    return value
+
+
+def _field_labels(model) -> dict[str, str]:
+    labels = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if f.concrete}
+    return {**labels, "id": gettext("number")}

@@ -83,6 +83,28 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    erasure_cancelled = serializers.BooleanField(
+        help_text="True when this sign-in undid the account's pending deletion."
+    )
+
+
+class ErasureRequestSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class ErasureSerializer(serializers.Serializer):
+    erase_after = serializers.DateTimeField(
+        help_text="When the account is erased unless its owner signs in before."
+    )
+
+
+class StaffErasureSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class ErasedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    erased = serializers.BooleanField()
 
 
 class ConsentSerializer(serializers.ModelSerializer):

@@ -9,6 +9,8 @@ urlpatterns = [
     path("auth/password/change/", api.PasswordChangeView.as_view(), name="password-change"),
     path("auth/password/reset/", api.PasswordResetView.as_view(), name="password-reset"),
     path("me/", api.MeView.as_view(), name="me"),
+    path("me/export/", api.ExportView.as_view(), name="me-export"),
+    path("members/<id:user_id>/erase/", api.MemberErasureView.as_view(), name="member-erase"),
     path(
         "me/notification-preferences/",
         api.NotificationPreferencesView.as_view(),

@@ -21,6 +21,7 @@ from chat import policies as chat_policies
 from chat import selectors as chat_selectors
 from chat import services as chat_services
 from chat.models import Message, Room
+from community import policies as community_policies
 from community.errors import BredvidError, Forbidden, NotFound
 from frontend.moderation_forms import (
     ItemActionForm,
@@ -225,6 +226,7 @@ def _item_context(request, item: QueueItem, form: ItemActionForm) -> dict:
         "author_is_staff": policies.is_staff(message.author),
         "message_actions": [(a, MESSAGE_ACTION_LABELS[a]) for a in MESSAGE_ACTIONS[message.state]],
         "can_suspend": policies.can_suspend(request.user),
+        "can_erase": community_policies.can_erase_member(user=request.user, member=message.author),
         "can_open_conversation": chat_policies.can_have_support_room(message.author)
         and chat_policies.can_open_support_room(
             user=request.user, municipality_id=message.author.municipality_id
@@ -334,9 +336,7 @@ def item_action(request, item_id: int):
         except BredvidError as error:
             _add_errors(form, error)
         else:
-            messages.success(
-                request, ITEM_DONE[action] % {"name": item.message.author.display_name}
-            )
+            messages.success(request, ITEM_DONE[action] % {"name": item.message.author.public_name})
             if action in ("actioned", "dismissed"):
                 return redirect("frontend:moderation")
             return redirect("frontend:moderation_item", item_id=item.pk)

@@ -408,6 +408,7 @@ def talk_queue(request):
             ),
             "propose_form": TalkProposalForm(prefix=f"propose-{item.pk}"),
             "proposals": _proposals(item)[:3],
+            "can_erase": community_policies.can_erase_member(user=request.user, member=item.user),
         }
         for item in found
     ]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from frontend import access_views, notification_views, views
+from frontend import access_views, notification_views, privacy_views, views
 
 app_name = "frontend"
 
@@ -9,6 +9,13 @@ urlpatterns = [
     path("hem/", views.home, name="home"),
     path("profil/", views.profile, name="profile"),
     path("profil/installningar/", notification_views.settings_page, name="settings"),
+    path("profil/mina-uppgifter/", privacy_views.my_data, name="my_data"),
+    path("profil/radera-konto/", privacy_views.account_delete, name="account_delete"),
+    path(
+        "moderering/medlem/<id:user_id>/radera/",
+        privacy_views.member_erase,
+        name="member_erase",
+    ),
     path("notiser/", notification_views.notifications, name="notifications"),
     path("villkor/", views.terms, name="terms"),
     path("integritet/", views.privacy, name="privacy"),

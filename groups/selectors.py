@@ -253,6 +253,7 @@ def members(*, group: PeerGroup) -> QuerySet[Membership]:
         group.memberships.select_related("user")
         .filter(status=Membership.Status.ACTIVE)
         .filter(policies.in_band())
+        .filter(user__erase_after__isnull=True)  # leaving: no longer shown to others
         .order_by("user__display_name")
     )
 

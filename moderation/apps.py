@@ -11,7 +11,12 @@ class ModerationConfig(AppConfig):
         # live queues and its one screening pipeline through what is installed here
         from chat import ports
         from community import ports as community_ports
-        from moderation import broadcast, room_state, selectors
+        from moderation import (
+            broadcast,
+            privacy,  # noqa: F401  (registers with the privacy registry)
+            room_state,
+            selectors,
+        )
         from moderation.services import audit, rules
 
         ports.install_moderation(

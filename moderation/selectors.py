@@ -224,7 +224,7 @@ def audit_payload(entry: AuditEntry) -> dict:
         "id": entry.pk,
         "created_at": entry.created_at.isoformat(),
         "actor": (
-            {"id": entry.actor_id, "display_name": entry.actor.display_name}
+            {"id": entry.actor_id, "display_name": entry.actor.public_name}
             if entry.actor_id
             else None
         ),

@@ -9,6 +9,7 @@ class PushConfig(AppConfig):
     def ready(self):
         # community sits below push: it reaches delivery only through this hook list.
         from community import services as community_services
+        from push import privacy  # noqa: F401  (registers with the privacy registry)
         from push.services import push_deliver
 
         if push_deliver not in community_services.PUSH_DELIVER:

@@ -444,7 +444,7 @@ def talk_request_staff_payload(talk_request: TalkRequest) -> dict:
             "is_minor": member.is_minor,
         },
         "internal_note": talk_request.internal_note,
-        "handled_by": {"id": handler.pk, "display_name": handler.display_name} if handler else None,
+        "handled_by": {"id": handler.pk, "display_name": handler.public_name} if handler else None,
     }
 
 

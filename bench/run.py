@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 if __package__ in (None, ""):  # `python bench/run.py` as well as `python -m bench.run`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadgen, report, servers  # noqa: E402
+from bench import faults, loadgen, report, servers  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -50,6 +50,8 @@ SCENARIOS = (
     "resume",
     "screening",
 )
+# Not in the default run (they take minutes): --only faults,flood (bench/faults.py).
+OPT_IN = ("faults", "flood")
 APP = "pubsub"  # the layer config/settings.py uses: measured longest, ramped, profiled
 OTHER = "core"  # the core (list) layer, bench/settings_core.py: the comparison
 
@@ -97,7 +99,17 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--concurrency", type=int, default=30, help="sockets opening at once per server (30)"
     )
     p.add_argument("--screening-rules", type=int, default=200, help="active rules (200)")
-    p.add_argument("--only", default=",".join(SCENARIOS), help="scenarios: " + ",".join(SCENARIOS))
+    p.add_argument("--fault-cycles", type=int, default=200, help="faults: app kills (200)")
+    p.add_argument("--fault-clients", type=int, default=20, help="faults: sockets (20)")
+    p.add_argument("--fault-rate", type=float, default=10, help="faults: msg/s sent (10)")
+    p.add_argument("--flood-rate", type=float, default=50, help="flood: connects/s (50)")
+    p.add_argument("--slow-readers", type=int, default=50, help="flood: never-reading (50)")
+    p.add_argument("--flood-seconds", type=float, default=10, help="flood: s per phase (10)")
+    p.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help="scenarios: " + ",".join(SCENARIOS) + "; opt-in: " + ",".join(OPT_IN),
+    )
     p.add_argument(
         "--database-url",
         default=env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bredvid_bench"),
@@ -143,7 +155,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.only = {s.strip() for s in args.only.split(",") if s.strip()}
     args.saturate = [s.strip() for s in args.saturate.split(",") if s.strip()]
     args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
-    unknown = args.only - set(SCENARIOS)
+    unknown = args.only - set(SCENARIOS) - set(OPT_IN)
     if unknown:
         p.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     return args
@@ -825,6 +837,7 @@ async def scenarios(data: dict, args, results: dict) -> None:
         started = time.perf_counter()
         await ceiling_scenario(data, args, results)
         results["timings"]["ceiling"] = round(time.perf_counter() - started, 1)
+    await faults.scenarios(data, args, results, server_env(args), start_server, measured_phase, say)
 
 
 def print_report(results: dict, baseline: dict | None) -> None:
@@ -1028,7 +1041,7 @@ def main(argv=None) -> int:
     finally:
         servers.stop_all()
     results["ratios"] = report.ratios(results)
-    results["summary"] = report.flat_summary(results)
+    results["summary"] = report.flat_summary(results) | faults.summary(results)
     results["targets"] = report.check_targets(results["summary"])
     results["seconds"] = round(time.perf_counter() - started, 1)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2))
@@ -1036,6 +1049,7 @@ def main(argv=None) -> int:
         report.chart(results, RESULTS / "latest.png")
     baseline = report.load_json(BASELINE)
     print_report(results, baseline)
+    faults.print_report(results)
     if args.write_baseline:
         keep = {
             k: results[k]

@@ -22,7 +22,7 @@ from community.errors import DATABASE_DOWN
 from community.realtime import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_SIGNED_IN,
-    CLOSE_TRY_AGAIN_LATER,
+    CLOSE_UNAVAILABLE,
     credential_group,
     in_database,
 )
@@ -121,7 +121,7 @@ class _TokenOrOriginCheckedSession(BaseMiddleware):
 
 class _TryAgainWhenDatabaseDown:
     """A handshake that cannot reach the database (the session or token lookup) is accepted
-    and closed with 1013, "try again later", instead of failing as a server error."""
+    and closed with 4503 (a socket's 503) instead of failing as a server error."""
 
     def __init__(self, inner):
         self.inner = inner
@@ -139,7 +139,7 @@ class _TryAgainWhenDatabaseDown:
         except DATABASE_DOWN:
             if not accepted:
                 await send({"type": "websocket.accept"})
-            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+            await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
 
 
 def WebSocketAuthMiddleware(inner):  # noqa: N802 - named like Channels' stacks

@@ -15,7 +15,7 @@ from chat.protocol import ProtocolError
 from community.errors import DATABASE_DOWN, BredvidError, NotFound, Unavailable
 from community.realtime import (
     CLOSE_NORMAL,
-    CLOSE_TRY_AGAIN_LATER,
+    CLOSE_UNAVAILABLE,
     LAYER_DOWN,
     doorbell,
     in_database,
@@ -95,7 +95,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             moderation_groups = await in_database(ports.moderation().socket_groups)(self.user)
         except DATABASE_DOWN:
             await self.accept()  # so the client can read why, and come back later
-            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            await self.close(code=CLOSE_UNAVAILABLE)
             return
         self.groups_joined = [
             broadcast.user_group(self.user.pk),
@@ -272,7 +272,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             # The change was committed, so the database was there a moment ago; the socket
             # cannot be trusted with stale rights, so it is closed and the client reconnects.
             logger.warning("database unreachable while reloading a socket's %s", event["kind"])
-            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            await self.close(code=CLOSE_UNAVAILABLE)
 
     async def socket_close(self, event):
         kept = event.get("keep") is not None and event["keep"] == self.scope["credential_group"]

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 CLOSE_NORMAL = 1000
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
-CLOSE_TRY_AGAIN_LATER = 1013  # RFC 6455: the database cannot be reached just now
+CLOSE_UNAVAILABLE = 4503  # the database cannot be reached just now: reconnect later
 
 # Consumers' database calls run on a pool of threads, each with its own connection, not on
 # Channels' default single thread per process: many sockets then wait on PostgreSQL side by

@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import statistics
 import time
 from collections import Counter
@@ -239,6 +240,7 @@ def _ms(seconds: float | None) -> float | None:
 
 async def faults_scenario(data: dict, args, server_env: dict, say) -> dict:
     state = HERE / "results" / "cluster"
+    shutil.rmtree(state, ignore_errors=True)  # logs of this run only
     env = {**server_env, "DEBUG": "false"}
     cluster = Cluster(processes=2, env=env, state_dir=state, log=HERE / "results" / "cluster.log")
     await asyncio.to_thread(cluster.start)

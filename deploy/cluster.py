@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bredvid"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
-RESTART_BACKOFF_SECONDS = (0.0, 0.5, 1.0, 2.0, 5.0)  # after quick successive crashes
+RESTART_BACKOFF_SECONDS = (0.0, 0.5, 1.0, 2.0, 5.0)  # after successive early deaths
+SETTLED_SECONDS = 5.0  # a process that ran this long and dies is restarted at once
 PR_SET_PDEATHSIG = 1
 
 # Upstream failures: a killed process refuses connections at once, so nginx passes the
@@ -115,7 +116,8 @@ class Child:
     def __init__(self, name: str, argv: list[str], *, env: dict, log: Path, pid_file: Path | None):
         self.name, self.argv, self.env, self.log, self.pid_file = name, argv, env, log, pid_file
         self.proc: subprocess.Popen | None = None
-        self.crashes: list[float] = []
+        self.started_at = 0.0
+        self.early_deaths = 0
 
     def start(self) -> None:
         with self.log.open("a") as log:  # kept across restarts: why did it die?
@@ -128,6 +130,7 @@ class Child:
                 start_new_session=True,  # Ctrl-C reaches the supervisor, which stops it
                 preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, async-signal-safe
             )
+        self.started_at = time.monotonic()
         if self.pid_file is not None:
             self.pid_file.write_text(f"{self.proc.pid}\n")
 
@@ -135,10 +138,12 @@ class Child:
         return None if self.proc is None else self.proc.poll()
 
     def restart_delay(self) -> float:
-        """Back off when it keeps dying (a broken setting), not after a single kill."""
-        now = time.monotonic()
-        self.crashes = [t for t in self.crashes if now - t < 60] + [now]
-        return RESTART_BACKOFF_SECONDS[min(len(self.crashes) - 1, len(RESTART_BACKOFF_SECONDS) - 1)]
+        """Back off when it dies right after starting (a broken setting), not after a kill."""
+        if time.monotonic() - self.started_at >= SETTLED_SECONDS:
+            self.early_deaths = 0
+            return 0.0
+        self.early_deaths += 1
+        return RESTART_BACKOFF_SECONDS[min(self.early_deaths, len(RESTART_BACKOFF_SECONDS) - 1)]
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.proc is not None and self.proc.poll() is None:

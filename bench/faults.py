@@ -405,12 +405,20 @@ async def scenarios(data, args, results, server_env, start_server, measured_phas
         started = time.perf_counter()
         results["faults"] = await faults_scenario(data, args, server_env, say)
         results["timings"]["faults"] = round(time.perf_counter() - started, 1)
+        _keep("faults", results)
     if "flood" in args.only:
         started = time.perf_counter()
         results["flood"] = await flood_scenario(
             data, args, lambda: start_server("pubsub", args), measured_phase, say
         )
         results["timings"]["flood"] = round(time.perf_counter() - started, 1)
+        _keep("flood", results)
+
+
+def _keep(name: str, results: dict) -> None:
+    """bench/results/<name>.json: a later run of other scenarios leaves it be."""
+    kept = {k: results.get(k) for k in ("generated_at", "code", "machine", name)}
+    (HERE / "results" / f"{name}.json").write_text(json.dumps(kept, indent=2))
 
 
 SUMMARY_KEYS = {

@@ -179,8 +179,9 @@ async def kill_cycles(
         nonlocal sent
         while not sending_done.is_set():  # until the kills are over
             sent += 1
+            # Unacknowledged messages go again when the socket is back (as the app's outbox
+            # does), never on a timer: retries on a timer pile up on a slow server.
             await sender.send(f"f{sent}", f"fault {sent}")
-            await sender.retry_stale()
             await asyncio.sleep(1 / rate)
 
     async def all_connected() -> None:
@@ -200,10 +201,10 @@ async def kill_cycles(
                 say(f"  faults: {cycle + 1}/{cycles} kills, {sent} messages sent")
         sending_done.set()
         await feeding
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 30
         while sender.unacked and time.monotonic() < deadline:  # bounded
-            await sender.retry_stale(older_than=1.0)
-            await asyncio.sleep(0.2)
+            await sender.retry_stale(older_than=5.0)
+            await asyncio.sleep(0.5)
         last = max(sender.acks.values(), default=0)
         while time.monotonic() < deadline and any(c.last_seq < last for c in everyone):  # noqa: ASYNC110 - polls several clients
             await asyncio.sleep(0.05)  # bounded by the deadline

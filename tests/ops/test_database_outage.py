@@ -10,6 +10,7 @@ import pytest
 import websockets
 from channels.db import database_sync_to_async as sync_to_async
 from django.conf import settings
+from django.test import Client
 
 from chat.models import Message
 from tests.chat.test_multiprocess import Daphne
@@ -40,9 +41,13 @@ def outage():
     proxy.close()
 
 
-def http_get(port: int, path: str, token: str | None = None) -> tuple[int, dict, str]:
+def http_get(
+    port: int, path: str, token: str | None = None, session: str | None = None
+) -> tuple[int, dict, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"Authorization": f"Token {token}"} if token else {}
+    if session:
+        headers["Cookie"] = f"sessionid={session}"
     try:
         conn.request("GET", path, headers={**headers, "Accept-Language": "en"})
         response = conn.getresponse()
@@ -60,6 +65,12 @@ async def next_answer(ws) -> dict:
                 return frame
 
 
+def signed_in_session(user) -> str:
+    browser = Client()
+    browser.force_login(user)
+    return browser.cookies["sessionid"].value
+
+
 def stored(room) -> list[tuple[str, int]]:
     return list(Message.objects.filter(room=room).order_by("seq").values_list("client_id", "seq"))
 
@@ -68,7 +79,9 @@ async def test_while_the_database_is_away_sends_and_rest_answer_unavailable_and_
     outage, municipalities, topic_room
 ):
     proxy, server = outage
-    (_alice, token), (_bob, bob_token) = await sync_to_async(people_with_tokens)(2)
+    (alice, token), (_bob, bob_token) = await sync_to_async(people_with_tokens)(2)
+    session = await sync_to_async(signed_in_session)(alice)
+    page_before = await asyncio.to_thread(http_get, server.port, "/profil/", session=session)
     ws = await connect(server.url, token)
     await ws.send(json.dumps({"type": "subscribe", "room": topic_room.pk}))
     await next_of(ws, "subscribed")
@@ -85,6 +98,7 @@ async def test_while_the_database_is_away_sends_and_rest_answer_unavailable_and_
         http_get, server.port, f"/api/v1/rooms/{topic_room.pk}/messages/", token
     )
     health = await asyncio.to_thread(http_get, server.port, "/healthz")
+    page = await asyncio.to_thread(http_get, server.port, "/profil/", session=session)
     newcomer = await connect(server.url, bob_token)
     with pytest.raises(websockets.ConnectionClosed) as closed:
         await next_of(newcomer, "pong")
@@ -121,6 +135,10 @@ async def test_while_the_database_is_away_sends_and_rest_answer_unavailable_and_
     assert json.loads(body) == {"code": "unavailable", "detail": json.loads(body)["detail"]}
     assert headers["Retry-After"] == "5"
     assert health[0] == 503
+    assert (page_before[0], page[0]) == (200, 503)  # a page: the error page, not a debug page
+    assert page[1]["Content-Type"].startswith("text/html")
+    assert "Traceback" not in page[2]
+    assert page[1]["Retry-After"] == "5"
     assert json.loads(health[2])["failed"] == ["database"]
     assert closed.value.rcvd.code == 4503  # unavailable: reconnect later
     assert during == [("c1", 1)]  # nothing half-stored

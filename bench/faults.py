@@ -315,15 +315,21 @@ class Flood:
 async def slow_readers(url: str, users: list[dict], rooms: list[int], count: int) -> list:
     """Sockets that subscribe and then never read again (their TCP window fills up)."""
     opened = []
-    for i in range(count):
-        ws = await connect(
-            url,
-            additional_headers={"Authorization": f"Token {users[i % len(users)]['token']}"},
-            max_queue=1,
-            ping_interval=None,
-            open_timeout=10,
-        )
-        await ws.send(json.dumps({"type": "subscribe", "room": rooms[i % len(rooms)]}))
+    for i in range(count * 3):  # bounded: up to three attempts a socket
+        if len(opened) == count:
+            break
+        try:
+            ws = await connect(
+                url,
+                additional_headers={"Authorization": f"Token {users[i % len(users)]['token']}"},
+                max_queue=1,
+                ping_interval=None,
+                open_timeout=10,
+            )
+            await ws.send(json.dumps({"type": "subscribe", "room": rooms[i % len(rooms)]}))
+        except (OSError, TimeoutError, WebSocketException):
+            await asyncio.sleep(0.2)
+            continue
         opened.append(ws)
     return opened
 
@@ -371,24 +377,21 @@ async def flood_scenario(data: dict, args, start_server, measured_phase, say) ->
         phases["steady_again"] = await phase("steady_again")
         slow = await slow_readers(url, users[args.clients :] or users, rooms, args.slow_readers)
         phases["slow_readers"] = await phase("slow_readers")
+        phases["slow_readers"]["slow_sockets_opened"] = len(slow)
     finally:
         for ws in slow:
             ws.transport.abort()
         await load.close_all()
         process.stop()
-    base = min(
-        phases["steady"]["latency_others"]["p99_ms"],
-        phases["steady_again"]["latency_others"]["p99_ms"],
-    )
-    base_mean = statistics.mean(
-        [
-            phases["steady"]["latency_others"]["p99_ms"],
-            phases["steady_again"]["latency_others"]["p99_ms"],
-        ]
-    )
+    steady = [phases[k]["latency_others"]["p99_ms"] for k in ("steady", "steady_again")]
+    steady = [p99 for p99 in steady if p99 is not None]
+    base = min(steady, default=None)
+    base_mean = statistics.mean(steady) if steady else None
 
-    def moved(name: str) -> float:
-        return round(phases[name]["latency_others"]["p99_ms"] / base_mean - 1, 3)
+    def moved(name: str) -> float | None:
+        """The phase's p99 against the mean of the steady phases before and after it."""
+        p99 = phases[name]["latency_others"]["p99_ms"]
+        return None if p99 is None or not base_mean else round(p99 / base_mean - 1, 3)
 
     return {
         "clients": args.clients,
@@ -402,6 +405,7 @@ async def flood_scenario(data: dict, args, start_server, measured_phase, say) ->
         "lost": {k: v["lost"] for k, v in phases.items()},
         "flood_sockets_opened": phases["flood"]["flood_sockets_opened"],
         "flood_failed": phases["flood"]["flood_failed"],
+        "slow_sockets_opened": phases["slow_readers"]["slow_sockets_opened"],
         "phases": phases,
     }
 

@@ -32,6 +32,7 @@ from bench.cluster import Cluster, http_status
 
 HERE = Path(__file__).resolve().parent
 RECONNECT_PAUSE = (0.05, 0.25)  # a client's wait before reconnecting, with jitter
+SEND_WINDOW = 20  # the sender waits for acks when this many are outstanding
 
 
 class ResumingClient:
@@ -181,7 +182,12 @@ async def kill_cycles(
             sent += 1
             # Unacknowledged messages go again when the socket is back (as the app's outbox
             # does), never on a timer: retries on a timer pile up on a slow server.
-            await sender.send(f"f{sent}", f"fault {sent}")
+            # At most SEND_WINDOW outstanding, as a person waits for their messages to go:
+            # an unbounded queue resent at every reconnect swamps a slow server.
+            if len(sender.unacked) < SEND_WINDOW:
+                await sender.send(f"f{sent}", f"fault {sent}")
+            else:
+                sent -= 1
             await asyncio.sleep(1 / rate)
 
     async def all_connected() -> None:

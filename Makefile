@@ -8,7 +8,9 @@ PORT   ?= 8000
 # anything above 20,000 characters with a `too_large` error frame.
 DAPHNE_FLAGS := --websocket-max-message-size 65536 --websocket-max-frame-size 65536
 
-.PHONY: run test lint format bench messages clean
+CLUSTER_PROCESSES ?= 2
+
+.PHONY: run cluster test lint format bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +33,16 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py seed_demo
 	@echo "Bredvid runs on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/daphne $(DAPHNE_FLAGS) -b $(HOST) -p $(PORT) asgi:application
+
+# nginx on 127.0.0.1:8080 over CLUSTER_PROCESSES daphne processes (127.0.0.1:8101, ...), in
+# the foreground; Ctrl-C stops it all. DATABASE_URL and REDIS_URL default to the local
+# PostgreSQL (database `bredvid`, created when missing) and Redis db 1. deploy/README.md
+# has the production setup.
+cluster: $(VENV)/.runtime
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	exec $(BIN)/python deploy/cluster.py --processes $(CLUSTER_PROCESSES) \
+		--daphne-flags "$(DAPHNE_FLAGS)"
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

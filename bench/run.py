@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 if __package__ in (None, ""):  # `python bench/run.py` as well as `python -m bench.run`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import asgi_servers, loadgen, national, report, servers, soak  # noqa: E402
+from bench import asgi_servers, faults, loadgen, national, report, servers, soak  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -52,6 +52,8 @@ SCENARIOS = (
     "soak",
 )
 DEFAULT_SCENARIOS = [s for s in SCENARIOS if s != "soak"]  # the soak runs only when asked
+# Not in the default run either (they take minutes): --only faults,flood (bench/faults.py).
+OPT_IN = ("faults", "flood")
 APP = "pubsub"  # the layer config/settings.py uses: measured longest, ramped, profiled
 OTHER = "core"  # the core (list) layer, bench/settings_core.py: the comparison
 
@@ -99,10 +101,16 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--concurrency", type=int, default=30, help="sockets opening at once per server (30)"
     )
     p.add_argument("--screening-rules", type=int, default=200, help="active rules (200)")
+    p.add_argument("--fault-cycles", type=int, default=200, help="faults: app kills (200)")
+    p.add_argument("--fault-clients", type=int, default=20, help="faults: sockets (20)")
+    p.add_argument("--fault-rate", type=float, default=10, help="faults: msg/s sent (10)")
+    p.add_argument("--flood-rate", type=float, default=50, help="flood: connects/s (50)")
+    p.add_argument("--slow-readers", type=int, default=50, help="flood: never-reading (50)")
+    p.add_argument("--flood-seconds", type=float, default=10, help="flood: s per phase (10)")
     p.add_argument(
         "--only",
         default=",".join(DEFAULT_SCENARIOS),
-        help="scenarios: " + ",".join(SCENARIOS) + " (all but soak)",
+        help="scenarios: " + ",".join(SCENARIOS) + " (all but soak); opt-in: " + ",".join(OPT_IN),
     )
     soak.add_arguments(p)
     national.add_arguments(p)
@@ -166,7 +174,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.saturate = [s.strip() for s in args.saturate.split(",") if s.strip()]
     args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
     national.apply(args)
-    unknown = args.only - set(SCENARIOS)
+    unknown = args.only - set(SCENARIOS) - set(OPT_IN)
     if unknown:
         p.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     return args
@@ -867,6 +875,7 @@ async def scenarios(data: dict, args, results: dict) -> None:
             data, args, results, start_server=start_server, stop_server=stop_server, say=say
         )
         results["timings"]["soak"] = round(time.perf_counter() - started, 1)
+    await faults.scenarios(data, args, results, server_env(args), start_server, measured_phase, say)
 
 
 def print_report(results: dict, baseline: dict | None) -> None:
@@ -1070,7 +1079,7 @@ def main(argv=None) -> int:
     finally:
         servers.stop_all()
     results["ratios"] = report.ratios(results)
-    results["summary"] = report.flat_summary(results)
+    results["summary"] = report.flat_summary(results) | faults.summary(results)
     results["targets"] = report.check_targets(results["summary"])
     results["seconds"] = round(time.perf_counter() - started, 1)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2))
@@ -1078,6 +1087,7 @@ def main(argv=None) -> int:
         report.chart(results, RESULTS / "latest.png")
     baseline = report.load_json(BASELINE)
     print_report(results, baseline)
+    faults.print_report(results)
     if args.write_baseline:
         keep = {
             k: results[k]

@@ -18,9 +18,11 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.http import is_same_domain
 
 from community.authentication import token_authenticate
+from community.errors import DATABASE_DOWN
 from community.realtime import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_SIGNED_IN,
+    CLOSE_UNAVAILABLE,
     credential_group,
     in_database,
 )
@@ -117,5 +119,30 @@ class _TokenOrOriginCheckedSession(BaseMiddleware):
         return await super().__call__(scope, receive, send)
 
 
+class _TryAgainWhenDatabaseDown:
+    """A handshake that cannot reach the database (the session or token lookup) is accepted
+    and closed with 4503 (a socket's 503) instead of failing as a server error."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        accepted = False
+
+        async def watching_send(message):
+            nonlocal accepted
+            accepted = accepted or message["type"] == "websocket.accept"
+            await send(message)
+
+        try:
+            return await self.inner(scope, receive, watching_send)
+        except DATABASE_DOWN:
+            if not accepted:
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
+
+
 def WebSocketAuthMiddleware(inner):  # noqa: N802 - named like Channels' stacks
-    return CookieMiddleware(SessionMiddleware(AuthMiddleware(_TokenOrOriginCheckedSession(inner))))
+    return _TryAgainWhenDatabaseDown(
+        CookieMiddleware(SessionMiddleware(AuthMiddleware(_TokenOrOriginCheckedSession(inner))))
+    )

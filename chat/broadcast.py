@@ -7,11 +7,13 @@ from REST.
 
 import json
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
-from community.realtime import to_user_control, user_group  # noqa: F401 - used as broadcast.*
+from community.realtime import (  # noqa: F401 - used as broadcast.*
+    layer_send,
+    to_user_control,
+    user_group,
+)
 
 # Who of a room's subscribers may receive a frame; consumers apply it per reader.
 EVERYONE = "all"
@@ -28,7 +30,7 @@ def dumps(frame: dict) -> str:
 
 
 def _send(group: str, event: dict) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, event)
+    layer_send(group, event)  # an unreachable Redis drops the frame, never the commit
 
 
 def to_room(

@@ -15,8 +15,17 @@ from chat import broadcast, policies, ports, presence, protocol, selectors, serv
 from chat.hub import hub_for
 from chat.protocol import ProtocolError
 from chat.wire import SCOPE_KEY
-from community.errors import BredvidError, NotFound
-from community.realtime import CLOSE_NORMAL, in_database
+from community.errors import DATABASE_DOWN, BredvidError, NotFound, Unavailable
+from community.realtime import (
+    CLOSE_NORMAL,
+    CLOSE_UNAVAILABLE,
+    LAYER_DOWN,
+    doorbell,
+    in_database,
+    layer_failed,
+)
+
+logger = logging.getLogger(__name__)
 
 # A live message whose seq jumps ahead by at most this many is preceded by the ones the
 # layer has not brought yet (another process's broadcast overtaken, or one lost), read from
@@ -26,7 +35,6 @@ ABUSE_ERRORS = 10  # errors within ABUSE_WINDOW_SECONDS close the socket with 44
 ABUSE_WINDOW_SECONDS = 60
 CLOSE_ABUSE = 4429
 CLOSE_INTERNAL = 1011
-logger = logging.getLogger(__name__)
 # The server refuses to send a frame above 64 KiB (--websocket-max-message-size in the
 # Makefile) and closes the socket instead; the backlog stops before the subscribed frame
 # would pass this many UTF-8 bytes, and its has_more sends the client to REST for the rest.
@@ -124,14 +132,20 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = self.scope["user"]
         self.rooms: dict[int, Subscription] = {}
         self.errors: deque[float] = deque()
-        self.muted = await in_database(selectors.muted_ids)(user=self.user)
+        try:
+            self.muted = await in_database(selectors.muted_ids)(user=self.user)
+            moderation_groups = await in_database(ports.moderation().socket_groups)(self.user)
+        except DATABASE_DOWN:
+            await self.accept()  # so the client can read why, and come back later
+            await self.close(code=CLOSE_UNAVAILABLE)
+            return
         self.groups_joined = [
             broadcast.user_group(self.user.pk),
             self.scope["credential_group"],
-            *await in_database(ports.moderation().socket_groups)(self.user),
+            *moderation_groups,
         ]
         for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await doorbell(self.channel_layer.group_add(group, self.channel_name))
         # Accept only when wired up: a sign-out right after the handshake still reaches us.
         await self.accept()
 
@@ -139,12 +153,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self._draining is not None:
             self._draining.cancel()
         self._inbox.clear()
-        if not hasattr(self, "rooms"):
+        if not hasattr(self, "groups_joined"):
             return
         for room_id in list(self.rooms):
             await self._leave(room_id)
         for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await doorbell(self.channel_layer.group_discard(group, self.channel_name))
 
     # --- frames from the client ----------------------------------------------------------
 
@@ -159,6 +173,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self._refuse(error, error.ref)
             except BredvidError as error:
                 await self._refuse(error, ref)
+            except DATABASE_DOWN:
+                # Nothing was stored (or, if the commit itself was cut, a retry with the
+                # same client_id gets the same ack): the client keeps it and tries again.
+                await self._refuse(Unavailable(), ref)
 
     async def on_ping(self, frame):
         for room_id, subscription in self.rooms.items():
@@ -171,7 +189,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Join the room's group before reading the backlog: a message committed in between
         # then arrives live as well, and the seq check below drops the copy.
         if room.pk not in self.rooms:
-            await hub_for(self.channel_layer).join(room.pk, self)
+            await doorbell(hub_for(self.channel_layer).join(room.pk, self))
         backlog, has_more = await _backlog(self.user, room, viewer, frame.after_seq)
         texts, cut = _fitting(backlog)
         has_more = has_more or cut
@@ -333,10 +351,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=event["text"])
 
     async def user_control(self, event):
-        if event["kind"] == "mutes":
-            self.muted = await in_database(selectors.muted_ids)(user=self.user)
-        elif event["kind"] == "rooms":
-            await self._recheck_rooms()
+        try:
+            if event["kind"] == "mutes":
+                self.muted = await in_database(selectors.muted_ids)(user=self.user)
+            elif event["kind"] == "rooms":
+                await self._recheck_rooms()
+        except DATABASE_DOWN:
+            # The change was committed, so the database was there a moment ago; the socket
+            # cannot be trusted with stale rights, so it is closed and the client reconnects.
+            logger.warning("database unreachable while reloading a socket's %s", event["kind"])
+            await self.close(code=CLOSE_UNAVAILABLE)
 
     async def socket_close(self, event):
         kept = event.get("keep") is not None and event["keep"] == self.scope["credential_group"]
@@ -351,7 +375,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         their frames overtake each other; a seq that arrived means every lower one is
         already committed, so the database has them."""
         viewer = replace(subscription.viewer, muted=self.muted)
-        for message in await _between(viewer, room_id, subscription.delivered_seq, before_seq):
+        try:
+            missing = await _between(viewer, room_id, subscription.delivered_seq, before_seq)
+        except DATABASE_DOWN:
+            return  # the client sees the gap in seq and fills it from REST later
+        for message in missing:
             await self.send(text_data=broadcast.dumps({"type": "message.new", "message": message}))
 
     async def _recheck_rooms(self):
@@ -365,14 +393,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self.send(text_data=json.dumps(frame))
 
     async def _present(self, room_id: int, announce: bool = False):
-        await presence.backend().join(
-            room_id, self.user.pk, self.user.display_name, self.channel_name
-        )
+        me = (self.user.pk, self.user.display_name, self.channel_name)
+        await doorbell(presence.backend().join(room_id, *me))
         if announce:
             await self._announce_presence(room_id)
 
     async def _announce_presence(self, room_id: int):
-        people = await presence.backend().people(room_id)
+        try:
+            people = await presence.backend().people(room_id)
+        except LAYER_DOWN as error:
+            layer_failed(error)
+            return
         frame = {"type": "presence", "room": room_id, "users": people}
         event = {
             "type": "room.frame",
@@ -381,22 +412,23 @@ class ChatConsumer(AsyncWebsocketConsumer):
             "author": None,
             "audience": broadcast.EVERYONE,
         }
-        await self.channel_layer.group_send(broadcast.room_group(room_id), event)
+        await doorbell(self.channel_layer.group_send(broadcast.room_group(room_id), event))
 
     async def _leave(self, room_id: int):
         subscription = self.rooms.pop(room_id, None)
-        await hub_for(self.channel_layer).leave(room_id, self)
+        await doorbell(hub_for(self.channel_layer).leave(room_id, self))
         if subscription is None or subscription.present:
             await self._absent(room_id)
 
     async def _absent(self, room_id: int):
-        await presence.backend().leave(
-            room_id, self.user.pk, self.user.display_name, self.channel_name
-        )
+        me = (self.user.pk, self.user.display_name, self.channel_name)
+        await doorbell(presence.backend().leave(room_id, *me))
         await self._announce_presence(room_id)
 
     async def _refuse(self, error: BredvidError, ref):
         await self.send(text_data=broadcast.dumps(protocol.error_frame(error, ref=ref)))
+        if isinstance(error, Unavailable):
+            return  # our outage, not the client's mistake
         now = time.monotonic()
         self.errors.append(now)
         while self.errors and self.errors[0] < now - ABUSE_WINDOW_SECONDS:

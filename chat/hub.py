@@ -14,8 +14,10 @@ import logging
 import weakref
 
 from chat.broadcast import room_group
+from community.realtime import LAYER_DOWN, layer_failed
 
 logger = logging.getLogger(__name__)
+RECEIVE_RETRY_SECONDS = 1.0
 
 # One hub per event loop (a process has one; tests start a loop per test).
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomHub]" = weakref.WeakKeyDictionary()
@@ -73,7 +75,12 @@ class RoomHub:
 
     async def _receive(self) -> None:
         while True:  # until the loop ends
-            event = await self.layer.receive(self.channel)
+            try:
+                event = await self.layer.receive(self.channel)
+            except LAYER_DOWN as error:  # Redis away: the layer reconnects, we listen again
+                layer_failed(error)
+                await asyncio.sleep(RECEIVE_RETRY_SECONDS)
+                continue
             await self.deliver(event)
 
     async def deliver(self, event: dict) -> None:

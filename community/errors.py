@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
@@ -28,6 +29,7 @@ class Code(StrEnum):
     MUTED = "muted"
     BLOCKED_WORD = "blocked_word"
     CONFLICT = "conflict"
+    UNAVAILABLE = "unavailable"
 
 
 DEFAULT_DETAIL = {
@@ -44,7 +46,13 @@ DEFAULT_DETAIL = {
     Code.MUTED: _("You cannot post here right now."),
     Code.BLOCKED_WORD: _("The message contains something that is not allowed here."),
     Code.CONFLICT: _("That conflicts with what is already there."),
+    Code.UNAVAILABLE: _("Bredvid cannot be reached right now. Nothing was saved; try again."),
 }
+
+# What a lost or refused database connection raises (a restart, a network cut, a failover).
+# Nothing of the request was committed, so it is safe to retry (a send with its client_id).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+UNAVAILABLE_RETRY_SECONDS = 5
 
 
 class BredvidError(Exception):
@@ -104,6 +112,16 @@ class RateLimited(BredvidError):
     status, code = 429, Code.RATE_LIMITED
 
 
+class Unavailable(BredvidError):
+    """The database cannot be reached: nothing was stored; retry later (503)."""
+
+    status, code = 503, Code.UNAVAILABLE
+
+    def __init__(self, detail=None, **kwargs):
+        kwargs.setdefault("retry_after", UNAVAILABLE_RETRY_SECONDS)
+        super().__init__(detail, **kwargs)
+
+
 def fields_from_validation_error(error: DjangoValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {field: [str(m) for m in msgs] for field, msgs in error.message_dict.items()}
@@ -143,6 +161,8 @@ def as_bredvid_error(exc: Exception) -> BredvidError | None:
             return RateLimited(retry_after=int(exc.wait or 1))
         case drf.ParseError() | drf.UnsupportedMediaType():
             return Invalid(str(exc.detail))
+        case OperationalError() | InterfaceError():
+            return Unavailable()
         case drf.MethodNotAllowed() | drf.NotAcceptable():
             error = Invalid(str(exc.detail))
             error.status = exc.status_code

@@ -11,7 +11,8 @@ from django.utils import translation
 
 from chat import broadcast, policies, ports, presence, protocol, selectors, services
 from chat.protocol import ProtocolError
-from community.errors import BredvidError, NotFound
+from community import policies as community_policies
+from community.errors import BredvidError, NotFound, for_viewer
 from community.realtime import CLOSE_NORMAL, in_database
 
 # A live message whose seq jumps ahead by at most this many is preceded by the ones the
@@ -81,6 +82,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.rooms: dict[int, Subscription] = {}
         self.errors: deque[float] = deque()
         self.muted = await in_database(selectors.muted_ids)(user=self.user)
+        # Read once for this socket (a change of factors closes it): refusals can then
+        # tell staff without one how to get their powers back, without a query.
+        await in_database(community_policies.has_second_factor)(self.user)
         self.groups_joined = [
             broadcast.user_group(self.user.pk),
             self.scope["credential_group"],
@@ -304,6 +308,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._announce_presence(room_id)
 
     async def _refuse(self, error: BredvidError, ref):
+        error = for_viewer(error, user=self.user)
         await self.send(text_data=broadcast.dumps(protocol.error_frame(error, ref=ref)))
         now = time.monotonic()
         self.errors.append(now)

@@ -24,6 +24,5 @@ class AdminSite(admin.AdminSite):
 
 def second_factor_prompt() -> str:
     return _(
-        "Staff tools need two-step sign-in. Turn it on with an authenticator app, then "
-        "try again."
+        "Staff tools need two-step sign-in. Turn it on with an authenticator app, then try again."
     )

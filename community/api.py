@@ -5,6 +5,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import ratelimit
 from allauth.core.internal.ratelimit import parse_rates
+from allauth.mfa.base.forms import AuthenticateForm
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -14,9 +15,16 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community import rest, selectors, services, signup
+from community import policies, rest, selectors, services, signup
 from community import serializers as s
-from community.errors import Forbidden, Invalid, NotSignedIn, RateLimited
+from community.errors import (
+    Forbidden,
+    Invalid,
+    MfaRequired,
+    NotSignedIn,
+    RateLimited,
+    WrongCode,
+)
 from community.services import Profile
 
 ERRORS = {
@@ -52,7 +60,17 @@ class TokenView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer, **ERRORS})
+    @extend_schema(
+        request=s.TokenRequestSerializer,
+        responses={
+            200: s.TokenSerializer,
+            **ERRORS,
+            401: OpenApiResponse(
+                description="`mfa_required`: the account has two-step sign-in, send `code`; "
+                "`invalid`: the code is wrong or used"
+            ),
+        },
+    )
     def post(self, request):
         data = rest.valid(s.TokenRequestSerializer, request.data)
         try:
@@ -73,6 +91,7 @@ class TokenView(APIView):
             raise Forbidden(
                 _("This account is paused. Contact the carer support if you think it is a mistake.")
             )
+        _second_factor(request, user=user, code=data.get("code"))
         return Response({"token": services.token_create(user=user)})
 
     @extend_schema(request=None, responses={204: None, 401: ERRORS[401]})
@@ -82,6 +101,25 @@ class TokenView(APIView):
         if isinstance(request.auth, AuthToken):  # a browser session signs out on its page
             services.token_delete(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _second_factor(request, *, user, code: str | None) -> None:
+    """An account with two-step sign-in sends its code (authenticator app or a recovery
+    code), checked by allauth's own form: tries are throttled like failed logins and a
+    code is good once."""
+    if not policies.has_second_factor(user):
+        return
+    if not code:
+        raise MfaRequired()
+    form = AuthenticateForm(user=user, data={"code": code})
+    if form.is_valid():
+        form.authenticator.record_usage()
+        return
+    reasons = {error.code for error in form.errors.as_data().get("code", [])}
+    if "too_many_login_attempts" in reasons:
+        raise RateLimited(retry_after=_retry_after("login_failed"))
+    message = _("The code is wrong or was used already.")
+    raise WrongCode(message, fields={"code": [message]})
 
 
 class SignupView(APIView):
@@ -211,3 +249,17 @@ class NotificationPreferencesView(APIView):
             user=request.user, kinds=data.get("kinds"), quiet_hours=quiet
         )
         return Response(selectors.notification_preferences(user=request.user))
+
+
+class ConsentView(APIView):
+    """Accept the current version of the privacy notice or the code of conduct."""
+
+    @extend_schema(
+        request=s.ConsentAcceptSerializer, responses={201: s.ConsentSerializer, **ERRORS}
+    )
+    def post(self, request):
+        data = rest.valid(s.ConsentAcceptSerializer, request.data)
+        consent = services.consent_accept(
+            user=request.user, document=data["document"], version=data["version"]
+        )
+        return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.utils import timezone
 
+from community import legal
 from community.models import MINIMUM_AGE, Organisation, Role, age_for_birth_year
 
 # What counts as a second factor: an authenticator app (TOTP) or a passkey. Recovery codes
@@ -78,6 +79,15 @@ def is_staff_role(user) -> bool:
 
 def is_coordinator(user) -> bool:
     return is_signed_in(user) and user.role == Role.COORDINATOR and _staff_powers_on(user)
+
+
+def may_post(*, user, to_staff_only: bool = False) -> bool:
+    """Whether this person may put text in front of others now: not while a changed privacy
+    notice or code of conduct waits for them. Asked by every path that posts: chat messages
+    sent and edited (REST and socket), meetup texts, groups, the support directory and its
+    articles. Words for staff alone (a support conversation, a report, a talk request) are
+    never held up: reaching help must not wait on a form."""
+    return to_staff_only or not legal.documents_to_accept(user=user)
 
 
 def is_minor(user) -> bool:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from community import legal, policies, realtime, selectors
-from community.errors import Forbidden
+from community.errors import ConsentRequired, Forbidden, Invalid
 from community.models import (
     MINIMUM_AGE,
     CaresFor,
@@ -168,8 +168,43 @@ def consents_record(*, user: User) -> list[Consent]:
             version=doc.version,
             defaults={"text": str(doc.text), "accepted_at": now},
         )[0]
-        for doc in legal.DOCUMENTS
+        for doc in legal.current_documents()
     ]
+
+
+def posting_consents_check(*, user: User, to_staff_only: bool = False) -> None:
+    """Every path that posts asks this first: ``consent_required`` while a changed document
+    waits for the person (``policies.may_post``)."""
+    if not policies.may_post(user=user, to_staff_only=to_staff_only):
+        raise ConsentRequired()
+
+
+@transaction.atomic
+def consent_accept(*, user: User, document: str, version: str) -> Consent:
+    """Accept the current version of one document; accepting it again changes nothing."""
+    current = legal.current_document(document)
+    if current is None:
+        names = ", ".join(doc.document for doc in legal.DOCUMENTS)
+        raise Invalid(fields={"document": [_("Choose one of: %(names)s.") % {"names": names}]})
+    if version != current.version:
+        message = _("The current version is %(version)s.") % {"version": current.version}
+        raise Invalid(fields={"version": [message]})
+    return Consent.objects.get_or_create(
+        user=user,
+        document=current.document,
+        version=current.version,
+        defaults={"text": str(current.text)},
+    )[0]
+
+
+def second_factor_changed(*, user: User) -> None:
+    """A second factor was added or removed: staff powers follow at once. The account's
+    sockets reconnect (closed normally) and so read the new answer."""
+    policies.forget_second_factor(user)
+    transaction.on_commit(
+        lambda: realtime.close_sockets(realtime.user_group(user.pk), code=realtime.CLOSE_NORMAL),
+        robust=True,
+    )
 
 
 def birth_year_fixed() -> Forbidden:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("auth/password/change/", api.PasswordChangeView.as_view(), name="password-change"),
     path("auth/password/reset/", api.PasswordResetView.as_view(), name="password-reset"),
     path("me/", api.MeView.as_view(), name="me"),
+    path("me/consents/", api.ConsentView.as_view(), name="me-consents"),
     path(
         "me/notification-preferences/",
         api.NotificationPreferencesView.as_view(),

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "frontend.middleware.ConsentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -185,6 +186,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bredvid"
 # One step of clock drift either way: a phone a little off still signs in.
 MFA_TOTP_TOLERANCE = 1
+MFA_TOTP_PERIOD = 30
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "frontend:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "frontend:landing"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from frontend import notification_views, views
+from frontend import consent_views, notification_views, views
 
 app_name = "frontend"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("profil/installningar/", notification_views.settings_page, name="settings"),
     path("notiser/", notification_views.notifications, name="notifications"),
     path("villkor/", views.terms, name="terms"),
+    path("villkor/godkann/", consent_views.consent, name="consent"),
     path("rum/", views.rooms, name="rooms"),
     path("rum/<id:room_id>/", views.room, name="room"),
     path("", include("frontend.group_urls")),

@@ -18,6 +18,7 @@ from community import legal, selectors, services
 from community.errors import NotFound
 from community.forms import ProfileForm
 from community.models import CaresFor, SituationTag
+from frontend.consent_views import consent_not_needed
 from frontend.moderation_forms import REPORT_REASONS
 from frontend.moderation_views import contacts_with_tel
 from groups import selectors as group_selectors
@@ -72,9 +73,10 @@ def home(request):
     )
 
 
+@consent_not_needed
 @require_GET
 def terms(request):
-    return render(request, "frontend/terms.html", {"documents": legal.DOCUMENTS})
+    return render(request, "frontend/terms.html", {"documents": legal.current_documents()})
 
 
 @require_http_methods(["GET", "POST"])

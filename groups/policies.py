@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from community import policies as community_policies
 from community.errors import Conflict, Forbidden, NotFound
-from community.models import ADULT_AGE, Role
+from community.models import ADULT_AGE
 from groups.models import Meetup, Membership, PeerGroup
 
 LEADER_ROLES = (Membership.Role.HOST, Membership.Role.MODERATOR)

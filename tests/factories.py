@@ -47,18 +47,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = Role.MEMBER
 
     @factory.post_generation
-    def consents(obj, create, extracted, **kwargs):
+    def consents(self, create, extracted, **kwargs):
         """Accepted the current documents, as at sign-up; ``consents=False`` for none."""
         if create and extracted is not False:
-            services.consents_record(user=obj)
+            services.consents_record(user=self)
 
     @factory.post_generation
-    def second_factor(obj, create, extracted, **kwargs):
+    def second_factor(self, create, extracted, **kwargs):
         """Staff and admin accounts get an authenticator app by default (their powers need
         one); ``second_factor=False`` makes one without."""
-        wants = obj.role in (Role.MODERATOR, Role.COORDINATOR) or obj.is_staff
+        wants = self.role in (Role.MODERATOR, Role.COORDINATOR) or self.is_staff
         if create and extracted is not False and (wants or extracted):
-            give_second_factor(obj)
+            give_second_factor(self)
 
 
 class ModeratorFactory(UserFactory):

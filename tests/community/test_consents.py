@@ -9,10 +9,9 @@ from rest_framework.test import APIClient
 
 from chat.models import Message, Room
 from community import legal, services
-from community.models import Consent, LegalVersion
+from community.models import Article, Consent, LegalVersion, SupportEntry
 from groups.models import Meetup, PeerGroup
-from community.models import Article, SupportEntry
-from tests.factories import MembershipFactory, PeerGroupFactory, RoomFactory, UserFactory
+from tests.factories import MembershipFactory, PeerGroupFactory, RoomFactory
 from tests.groups.test_api_meetups import meetup_body
 from tests.ws import open_socket, receive_type, send_message, subscribe
 
@@ -46,9 +45,8 @@ def test_me_lists_nothing_to_accept_until_a_version_is_published(member):
     after = api.get(ME).json()["consents_required"]
 
     assert before == []
-    assert after == [
-        {"document": "privacy_notice", "version": "2027-01", "url": "/villkor/godkann/#privacy_notice"}
-    ]
+    url = "/villkor/godkann/#privacy_notice"
+    assert after == [{"document": "privacy_notice", "version": "2027-01", "url": url}]
 
 
 def test_a_version_published_for_later_is_not_asked_for_yet(member):

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from community import legal, policies, realtime, selectors
+from community import legal, policies, ports, realtime, selectors
 from community.errors import ConsentRequired, Forbidden, Invalid
 from community.models import (
     MINIMUM_AGE,
@@ -201,6 +201,14 @@ def second_factor_changed(*, user: User) -> None:
     """A second factor was added or removed: staff powers follow at once. The account's
     sockets reconnect (closed normally) and so read the new answer."""
     policies.forget_second_factor(user)
+    if policies.holds_staff_role(user) or user.is_staff:
+        # Who may act as staff changed: the audit log keeps when (never the secret).
+        on = policies.has_second_factor(user)
+        ports.audit_record(
+            actor=user,
+            action="account.second_factor_on" if on else "account.second_factor_off",
+            target=user,
+        )
     transaction.on_commit(
         lambda: realtime.close_sockets(realtime.user_group(user.pk), code=realtime.CLOSE_NORMAL),
         robust=True,

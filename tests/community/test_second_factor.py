@@ -206,6 +206,26 @@ async def test_turning_the_factor_on_reconnects_the_accounts_sockets(municipalit
     assert closed == {"type": "websocket.close", "code": 1000}
 
 
+def test_staff_turning_the_factor_on_and_off_is_audited(municipalities, member):
+    from moderation.models import AuditEntry
+
+    moderator = staff("moderator", second_factor=False)
+    give_second_factor(moderator)
+    services.second_factor_changed(user=moderator)
+    Authenticator.objects.filter(user=moderator).delete()
+    services.second_factor_changed(user=moderator)
+    give_second_factor(member)
+    services.second_factor_changed(user=member)
+
+    assert list(
+        AuditEntry.objects.order_by("pk").values_list("action", "actor_id", "target_id")
+    ) == [
+        ("account.second_factor_on", moderator.pk, str(moderator.pk)),
+        ("account.second_factor_off", moderator.pk, str(moderator.pk)),
+    ]
+    assert policies.is_moderator(moderator) is False
+
+
 def _added(user):
     from django.db import transaction
 

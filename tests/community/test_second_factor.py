@@ -419,3 +419,24 @@ def test_demo_staff_have_the_known_secret(municipalities):
         assert policies.is_staff_role(user) is True
     assert not Authenticator.objects.filter(user=users["medlem@example.se"]).exists()
     cache.clear()
+
+
+@pytest.mark.parametrize("path", ["/konto/2fa/", "/konto/reauthenticate/"])
+def test_allauths_two_step_pages_use_the_site_layout(client, moderator, path):
+    client.post("/konto/login/", {"login": moderator.email, "password": PASSWORD})
+    signed_in = client.post("/konto/2fa/authenticate/", {"code": totp_code(moderator)})
+
+    response = client.get(path)
+
+    assert signed_in["Location"] == "/hem/"
+    assert response.status_code == 200
+    assert 'id="quick-exit"' in response.content.decode()
+
+
+def test_the_two_step_login_page_is_ours(client, moderator):
+    response = client.post("/konto/login/", {"login": moderator.email, "password": PASSWORD})
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response["Location"] == "/konto/2fa/authenticate/"
+    assert "Enter the six-digit code from your authenticator app." in page.content.decode()
+    assert 'autocomplete="one-time-code"' in page.content.decode()

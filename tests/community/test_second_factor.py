@@ -202,6 +202,7 @@ async def test_turning_the_factor_on_reconnects_the_accounts_sockets(municipalit
 
     await sync_to_async(_added)(moderator)
     closed = await socket.receive_output(3)
+    await socket.disconnect()
 
     assert closed == {"type": "websocket.close", "code": 1000}
 

@@ -82,9 +82,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.rooms: dict[int, Subscription] = {}
         self.errors: deque[float] = deque()
         self.muted = await in_database(selectors.muted_ids)(user=self.user)
-        # Read once for this socket (a change of factors closes it): refusals can then
-        # tell staff without one how to get their powers back, without a query.
-        await in_database(community_policies.has_second_factor)(self.user)
+        if community_policies.holds_staff_role(self.user) or self.user.is_staff:
+            # Read once for this socket (a change of factors closes it): refusals can then
+            # tell staff without one how to get their powers back, without a query.
+            await in_database(community_policies.has_second_factor)(self.user)
         self.groups_joined = [
             broadcast.user_group(self.user.pk),
             self.scope["credential_group"],

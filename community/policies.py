@@ -84,9 +84,9 @@ def is_coordinator(user) -> bool:
 def may_post(*, user, to_staff_only: bool = False) -> bool:
     """Whether this person may put text in front of others now: not while a changed privacy
     notice or code of conduct waits for them. Asked by every path that posts: chat messages
-    sent and edited (REST and socket), meetup texts, groups, the support directory and its
-    articles. Words for staff alone (a support conversation, a report, a talk request) are
-    never held up: reaching help must not wait on a form."""
+    sent and edited (the socket), meetup texts (REST and pages), groups, the support
+    directory and its articles. Words for staff alone (a support conversation, a report,
+    a talk request) are never held up: reaching help must not wait on a form."""
     return to_staff_only or not legal.documents_to_accept(user=user)
 
 

@@ -15,7 +15,8 @@ from chat import broadcast, policies, ports, presence, protocol, selectors, serv
 from chat.hub import hub_for
 from chat.protocol import ProtocolError
 from chat.wire import SCOPE_KEY
-from community.errors import DATABASE_DOWN, BredvidError, NotFound, Unavailable
+from community import policies as community_policies
+from community.errors import DATABASE_DOWN, BredvidError, NotFound, Unavailable, for_viewer
 from community.realtime import (
     CLOSE_NORMAL,
     CLOSE_UNAVAILABLE,
@@ -135,6 +136,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         try:
             self.muted = await in_database(selectors.muted_ids)(user=self.user)
             moderation_groups = await in_database(ports.moderation().socket_groups)(self.user)
+            if community_policies.holds_staff_role(self.user) or self.user.is_staff:
+                # Read once for this socket (a change of factors closes it): refusals can then
+                # tell staff without one how to get their powers back, without a query.
+                await in_database(community_policies.has_second_factor)(self.user)
         except DATABASE_DOWN:
             await self.accept()  # so the client can read why, and come back later
             await self.close(code=CLOSE_UNAVAILABLE)
@@ -426,6 +431,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._announce_presence(room_id)
 
     async def _refuse(self, error: BredvidError, ref):
+        error = for_viewer(error, user=self.user)
         await self.send(text_data=broadcast.dumps(protocol.error_frame(error, ref=ref)))
         if isinstance(error, Unavailable):
             return  # our outage, not the client's mistake

@@ -56,7 +56,9 @@ def room_for_user(*, user, room_id) -> Room:
 def can_have_support_room(member) -> bool:
     """A support conversation is for a member (never staff, never two members): its one
     member must be an active member account."""
-    return community_policies.is_signed_in(member) and not community_policies.is_staff_role(member)
+    return community_policies.is_signed_in(member) and not community_policies.holds_staff_role(
+        member
+    )
 
 
 def can_open_support_room(*, user, municipality_id: int | None) -> bool:

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from community import erasure, policies, selectors, services
-from community.models import AccessEntry, Consent, Municipality, Organisation, User
+from community.models import AccessEntry, Consent, LegalVersion, Municipality, Organisation, User
 
 
 @admin.register(AccessEntry)
@@ -170,3 +170,16 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+
+@admin.register(LegalVersion)
+class LegalVersionAdmin(admin.ModelAdmin):
+    """Publishing a version asks every member to accept it at their next visit."""
+
+    list_display = ["document", "version", "published_at"]
+    list_filter = ["document"]
+    fields = ["document", "version", "changes", "text", "published_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # What members accepted stays as they saw it: a published version is not rewritten.
+        return self.fields if obj is not None else []

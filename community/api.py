@@ -5,6 +5,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import ratelimit
 from allauth.core.internal.ratelimit import parse_rates
+from allauth.mfa.base.forms import AuthenticateForm
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,7 +18,14 @@ from rest_framework.views import APIView
 
 from community import erasure, policies, rest, selectors, services, signup
 from community import serializers as s
-from community.errors import Forbidden, Invalid, NotSignedIn, RateLimited
+from community.errors import (
+    Forbidden,
+    Invalid,
+    MfaRequired,
+    NotSignedIn,
+    RateLimited,
+    WrongCode,
+)
 from community.rest import FORBIDDEN, INVALID
 from community.services import Profile
 
@@ -54,7 +62,17 @@ class TokenView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer, **ERRORS})
+    @extend_schema(
+        request=s.TokenRequestSerializer,
+        responses={
+            200: s.TokenSerializer,
+            **ERRORS,
+            401: OpenApiResponse(
+                description="`mfa_required`: the account has two-step sign-in, send `code`; "
+                "`invalid`: the code is wrong or used"
+            ),
+        },
+    )
     def post(self, request):
         data = rest.valid(s.TokenRequestSerializer, request.data)
         try:
@@ -75,6 +93,7 @@ class TokenView(APIView):
             raise Forbidden(
                 _("This account is paused. Contact the carer support if you think it is a mistake.")
             )
+        _second_factor(request, user=user, code=data.get("code"))
         cancelled = erasure.account_erasure_cancel(user=user)
         token = services.token_create(user=user)
         return Response({"token": token, "erasure_cancelled": cancelled})
@@ -86,6 +105,25 @@ class TokenView(APIView):
         if isinstance(request.auth, AuthToken):  # a browser session signs out on its page
             services.token_delete(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _second_factor(request, *, user, code: str | None) -> None:
+    """An account with two-step sign-in sends its code (authenticator app or a recovery
+    code), checked by allauth's own form: tries are throttled like failed logins and a
+    code is good once."""
+    if not policies.has_second_factor(user):
+        return
+    if not code:
+        raise MfaRequired()
+    form = AuthenticateForm(user=user, data={"code": code})
+    if form.is_valid():
+        form.authenticator.record_usage()
+        return
+    reasons = {error.code for error in form.errors.as_data().get("code", [])}
+    if "too_many_login_attempts" in reasons:
+        raise RateLimited(retry_after=_retry_after("login_failed"))
+    message = _("The code is wrong or was used already.")
+    raise WrongCode(message, fields={"code": [message]})
 
 
 class SignupView(APIView):
@@ -293,3 +331,17 @@ class AccessLogView(APIView):
             request, list(entries[: limit + 1]), limit, lambda e: {"before_id": e.pk}
         )
         return Response({"results": [selectors.access_payload(e) for e in page], "next": following})
+
+
+class ConsentView(APIView):
+    """Accept the current version of the privacy notice or the code of conduct."""
+
+    @extend_schema(
+        request=s.ConsentAcceptSerializer, responses={201: s.ConsentSerializer, **ERRORS}
+    )
+    def post(self, request):
+        data = rest.valid(s.ConsentAcceptSerializer, request.data)
+        consent = services.consent_accept(
+            user=request.user, document=data["document"], version=data["version"]
+        )
+        return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)

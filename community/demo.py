@@ -18,6 +18,10 @@ from community.models import DemoRecord, Municipality, Organisation, Role, User
 from community.services import Profile
 
 DEMO_PASSWORD = "bredvid-demo"  # noqa: S105 - printed for demos, refused when DEBUG is off
+# The demo staff's authenticator-app secret (two-step sign-in): known to everyone, so demo
+# only, like the password. Any authenticator app takes it; ``make run`` prints it.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105
+SECOND_FACTOR_ROLES = (Role.MODERATOR, Role.COORDINATOR)
 HALMSTAD = "1380"
 
 
@@ -241,4 +245,21 @@ def _account(account: DemoAccount, municipality: Municipality) -> User:
     user.organisation = organisation(account.staff_of) if account.staff_of else None
     user.is_active = True
     user.save()
+    if user.role in SECOND_FACTOR_ROLES:
+        _demo_second_factor(user)
     return user
+
+
+def _demo_second_factor(user: User) -> None:
+    """Staff act as staff only with a second factor: the demo's uses the known secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.utils import encrypt
+
+    Authenticator.objects.update_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": encrypt(DEMO_TOTP_SECRET)}},
+    )
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES):
+        RecoveryCodes.activate(user)

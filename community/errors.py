@@ -30,6 +30,10 @@ class Code(StrEnum):
     BLOCKED_WORD = "blocked_word"
     CONFLICT = "conflict"
     UNAVAILABLE = "unavailable"
+    # issue 13: a changed privacy notice or code of conduct waits for acceptance; an
+    # account with a second factor asks for a token without its code
+    CONSENT_REQUIRED = "consent_required"
+    MFA_REQUIRED = "mfa_required"
 
 
 DEFAULT_DETAIL = {
@@ -47,6 +51,10 @@ DEFAULT_DETAIL = {
     Code.BLOCKED_WORD: _("The message contains something that is not allowed here."),
     Code.CONFLICT: _("That conflicts with what is already there."),
     Code.UNAVAILABLE: _("Bredvid cannot be reached right now. Nothing was saved; try again."),
+    Code.CONSENT_REQUIRED: _(
+        "Our privacy notice or code of conduct has changed. Read and accept it before you post."
+    ),
+    Code.MFA_REQUIRED: _("Enter the code from your authenticator app."),
 }
 
 # What a lost or refused database connection raises (a restart, a network cut, a failover).
@@ -122,6 +130,36 @@ class Unavailable(BredvidError):
         super().__init__(detail, **kwargs)
 
 
+class ConsentRequired(BredvidError):
+    status, code = 403, Code.CONSENT_REQUIRED
+
+
+class MfaRequired(BredvidError):
+    status, code = 401, Code.MFA_REQUIRED
+
+
+class WrongCode(BredvidError):
+    """A second-factor code that is wrong: 401 like a wrong password, code ``invalid``."""
+
+    status, code = 401, Code.INVALID
+
+
+SECOND_FACTOR_HINT = _("Staff tools need two-step sign-in. Turn it on at %(url)s.")
+
+
+def for_viewer(error: BredvidError, *, user) -> BredvidError:
+    """A refusal as this person reads it: staff without a second factor act as members, so
+    a ``forbidden`` tells them how to get their staff powers back."""
+    from django.urls import reverse
+
+    from community import policies  # policies sit above the error shape
+
+    if error.code == Code.FORBIDDEN and policies.needs_second_factor(user):
+        hint = SECOND_FACTOR_HINT % {"url": reverse("mfa_index")}
+        error.detail = f"{error.detail} {hint}"
+    return error
+
+
 def fields_from_validation_error(error: DjangoValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {field: [str(m) for m in msgs] for field, msgs in error.message_dict.items()}
@@ -184,4 +222,6 @@ def api_exception_handler(exc: Exception, context) -> Response | None:
     error = as_bredvid_error(exc)
     if error is None:
         return None  # a real bug: let Django answer 500 and log it
-    return error_response(error)
+    request = context.get("request")
+    user = getattr(request, "_user", None) if request is not None else None
+    return error_response(for_viewer(error, user=user))

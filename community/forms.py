@@ -83,7 +83,9 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
         "accept_terms",
     ]
 
-    documents = legal.DOCUMENTS
+    @property
+    def documents(self):
+        return legal.current_documents()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

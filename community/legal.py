@@ -1,10 +1,15 @@
-"""The documents members accept at sign-up. Bump a version when its text changes."""
+"""The documents members accept: the privacy notice and the code of conduct.
 
-from dataclasses import dataclass
+The first versions are written here (translated like the rest of the site). A municipality
+publishes a new version as data, in the admin (``LegalVersion``): from then on it is the
+current one, and members accept it at their next visit before they post again."""
 
+from dataclasses import dataclass, replace
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Consent
+from community.models import Consent, LegalVersion
 
 
 @dataclass(frozen=True)
@@ -13,6 +18,7 @@ class LegalDocument:
     version: str
     title: str
     text: str
+    changes: str = ""
 
 
 CODE_OF_CONDUCT = LegalDocument(
@@ -42,3 +48,37 @@ PRIVACY_NOTICE = LegalDocument(
 )
 
 DOCUMENTS = (CODE_OF_CONDUCT, PRIVACY_NOTICE)
+
+
+def current_documents() -> tuple[LegalDocument, ...]:
+    """Each document in its newest published version (one query)."""
+    published = LegalVersion.objects.filter(published_at__lte=timezone.now()).order_by(
+        "-published_at", "-id"
+    )
+    newest: dict[str, LegalVersion] = {}
+    for version in published.only("document", "version", "text", "changes"):
+        newest.setdefault(version.document, version)
+    return tuple(_as_published(doc, newest.get(doc.document)) for doc in DOCUMENTS)
+
+
+def _as_published(doc: LegalDocument, version: LegalVersion | None) -> LegalDocument:
+    if version is None:
+        return doc
+    return replace(doc, version=version.version, text=version.text, changes=version.changes)
+
+
+def current_document(document: str) -> LegalDocument | None:
+    return next((doc for doc in current_documents() if doc.document == document), None)
+
+
+def documents_to_accept(*, user) -> list[LegalDocument]:
+    """The current documents this person has not accepted in their current version."""
+    if not (user and user.is_authenticated):
+        return []
+    current = current_documents()
+    accepted = set(
+        Consent.objects.filter(
+            user_id=user.pk, document__in=[doc.document for doc in current]
+        ).values_list("document", "version")
+    )
+    return [doc for doc in current if (doc.document, doc.version) not in accepted]

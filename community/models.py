@@ -291,6 +291,40 @@ class Consent(models.Model):
         return f"{self.user} {self.document} {self.version}"
 
 
+class LegalVersion(models.Model):
+    """A new version of the privacy notice or code of conduct, published from the admin.
+
+    The newest published version of a document is the one members accept; publishing one
+    asks every member again at their next visit, and they cannot post until they accept."""
+
+    document = models.CharField(_("document"), max_length=20, choices=Consent.Document.choices)
+    version = models.CharField(
+        _("version"), max_length=20, help_text=_("A new name for each version, e.g. 2027-03.")
+    )
+    changes = models.TextField(
+        _("what changed"), help_text=_("Shown to members when they are asked to accept again.")
+    )
+    text = models.TextField(_("text"), help_text=_("The whole document, as members read it."))
+    published_at = models.DateTimeField(
+        _("published at"),
+        default=timezone.now,
+        help_text=_("Members are asked from this moment on."),
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "version"], name="legal_version_once_per_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_display()} {self.version}"
+
+
 class PendingSignup(models.Model):
     """A sign-up waiting for the code sent to its address; no account exists until then.
 

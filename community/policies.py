@@ -6,7 +6,14 @@ from datetime import datetime, time
 from django.conf import settings
 from django.utils import timezone
 
+from community import legal
 from community.models import MINIMUM_AGE, Organisation, Role, age_for_birth_year
+
+# What counts as a second factor: an authenticator app (TOTP) or a passkey. Recovery codes
+# only stand in for one of them.
+SECOND_FACTORS = ("totp", "webauthn")
+STAFF_ROLES = (Role.MODERATOR, Role.COORDINATOR)
+_SECOND_FACTOR_CACHE = "_bredvid_has_second_factor"
 
 
 def old_enough_to_join(*, birth_year: int) -> bool:
@@ -42,18 +49,69 @@ def can_erase_member(*, user, member) -> bool:
     )
 
 
+def has_second_factor(user) -> bool:
+    """Whether this account signs in with a second factor (allauth's MFA).
+
+    Read once per user object (a request, a socket): adding or removing a factor closes the
+    account's sockets (``community.services``), so a socket never keeps an old answer."""
+    if not is_signed_in(user):
+        return False
+    cached = user.__dict__.get(_SECOND_FACTOR_CACHE)
+    if cached is None:
+        from allauth.mfa.models import Authenticator  # its models need allauth.mfa loaded
+
+        cached = Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists()
+        user.__dict__[_SECOND_FACTOR_CACHE] = cached
+    return cached
+
+
+def forget_second_factor(user) -> None:
+    """The account's factors changed: the next question reads them again."""
+    user.__dict__.pop(_SECOND_FACTOR_CACHE, None)
+
+
+def holds_staff_role(user) -> bool:
+    """Moderators and coordinators by their role, whether or not their powers are on."""
+    return is_signed_in(user) and user.role in STAFF_ROLES
+
+
+def _staff_powers_on(user) -> bool:
+    """Staff act as staff only with a second factor; without it they are members."""
+    return has_second_factor(user)
+
+
+def needs_second_factor(user) -> bool:
+    """Staff (and admin-site accounts) who must turn on two-step sign-in to act as such."""
+    wants_powers = holds_staff_role(user) or (is_signed_in(user) and user.is_staff)
+    return wants_powers and not has_second_factor(user)
+
+
+def can_use_admin(user) -> bool:
+    """The Django admin: accounts with admin-site access, with a second factor."""
+    return is_signed_in(user) and user.is_staff and has_second_factor(user)
+
+
 def is_moderator(user) -> bool:
     """Platform moderators: every room, suspensions, word rules. Coordinators are not."""
-    return is_signed_in(user) and user.role == Role.MODERATOR
+    return is_signed_in(user) and user.role == Role.MODERATOR and _staff_powers_on(user)
 
 
 def is_staff_role(user) -> bool:
-    """Moderators and coordinators: staff, never sanctioned through moderation."""
-    return user.role in (Role.MODERATOR, Role.COORDINATOR)
+    """Moderators and coordinators acting as staff (never sanctioned through moderation)."""
+    return holds_staff_role(user) and _staff_powers_on(user)
 
 
 def is_coordinator(user) -> bool:
-    return is_signed_in(user) and user.role == Role.COORDINATOR
+    return is_signed_in(user) and user.role == Role.COORDINATOR and _staff_powers_on(user)
+
+
+def may_post(*, user, to_staff_only: bool = False) -> bool:
+    """Whether this person may put text in front of others now: not while a changed privacy
+    notice or code of conduct waits for them. Asked by every path that posts: chat messages
+    sent and edited (the socket), meetup texts (REST and pages), groups, the support
+    directory and its articles. Words for staff alone (a support conversation, a report,
+    a talk request) are never held up: reaching help must not wait on a form."""
+    return to_staff_only or not legal.documents_to_accept(user=user)
 
 
 def is_minor(user) -> bool:
@@ -67,7 +125,7 @@ def can_correct_birth_year(*, user, member) -> bool:
     if not is_signed_in(user):
         return False
     if user.is_superuser:
-        return True
+        return has_second_factor(user)
     organisation = user.organisation if is_coordinator(user) else None
     return (
         organisation is not None

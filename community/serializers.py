@@ -1,8 +1,11 @@
 """Shapes of the accounts API. Validation of rules lives in services."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community import legal
 from community.models import (
     AccessEntry,
     CaresFor,
@@ -79,6 +82,23 @@ class DetailSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    code = serializers.CharField(
+        max_length=20,
+        required=False,
+        help_text="For an account with two-step sign-in: the code from its authenticator "
+        "app, or one of its recovery codes. Without it: 401 `mfa_required`.",
+    )
+
+
+class ConsentAcceptSerializer(serializers.Serializer):
+    document = serializers.CharField(max_length=40)
+    version = serializers.CharField(max_length=20)
+
+
+class ConsentRequiredSerializer(serializers.Serializer):
+    document = serializers.CharField()
+    version = serializers.CharField()
+    url = serializers.CharField(help_text="The page that shows the document and what changed.")
 
 
 class TokenSerializer(serializers.Serializer):
@@ -124,6 +144,10 @@ class MeSerializer(serializers.ModelSerializer):
     organisation = OrganisationRefSerializer(allow_null=True)
     is_minor = serializers.BooleanField()
     consents = ConsentSerializer(many=True)
+    consents_required = serializers.SerializerMethodField(
+        help_text="Documents changed since this person accepted them: until they accept "
+        "(`POST /api/v1/me/consents/`), posting answers 403 `consent_required`."
+    )
 
     class Meta:
         model = User
@@ -140,8 +164,20 @@ class MeSerializer(serializers.ModelSerializer):
             "role",
             "organisation",
             "consents",
+            "consents_required",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ConsentRequiredSerializer(many=True))
+    def get_consents_required(self, user) -> list[dict]:
+        return [
+            {"document": doc.document, "version": doc.version, "url": consent_url(doc.document)}
+            for doc in legal.documents_to_accept(user=user)
+        ]
+
+
+def consent_url(document: str) -> str:
+    return f"{reverse('frontend:consent')}#{document}"
 
 
 class SignupResultSerializer(serializers.Serializer):

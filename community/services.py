@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from community import legal, policies, realtime, selectors
-from community.errors import Forbidden
+from community import legal, policies, ports, realtime, selectors
+from community.errors import ConsentRequired, Forbidden, Invalid
 from community.models import (
     MINIMUM_AGE,
     AccessEntry,
@@ -169,8 +169,51 @@ def consents_record(*, user: User) -> list[Consent]:
             version=doc.version,
             defaults={"text": str(doc.text), "accepted_at": now},
         )[0]
-        for doc in legal.DOCUMENTS
+        for doc in legal.current_documents()
     ]
+
+
+def posting_consents_check(*, user: User, to_staff_only: bool = False) -> None:
+    """Every path that posts asks this first: ``consent_required`` while a changed document
+    waits for the person (``policies.may_post``)."""
+    if not policies.may_post(user=user, to_staff_only=to_staff_only):
+        raise ConsentRequired()
+
+
+@transaction.atomic
+def consent_accept(*, user: User, document: str, version: str) -> Consent:
+    """Accept the current version of one document; accepting it again changes nothing."""
+    current = legal.current_document(document)
+    if current is None:
+        names = ", ".join(doc.document for doc in legal.DOCUMENTS)
+        raise Invalid(fields={"document": [_("Choose one of: %(names)s.") % {"names": names}]})
+    if version != current.version:
+        message = _("The current version is %(version)s.") % {"version": current.version}
+        raise Invalid(fields={"version": [message]})
+    return Consent.objects.get_or_create(
+        user=user,
+        document=current.document,
+        version=current.version,
+        defaults={"text": str(current.text)},
+    )[0]
+
+
+def second_factor_changed(*, user: User) -> None:
+    """A second factor was added or removed: staff powers follow at once. The account's
+    sockets reconnect (closed normally) and so read the new answer."""
+    policies.forget_second_factor(user)
+    if policies.holds_staff_role(user) or user.is_staff:
+        # Who may act as staff changed: the audit log keeps when (never the secret).
+        on = policies.has_second_factor(user)
+        ports.audit_record(
+            actor=user,
+            action="account.second_factor_on" if on else "account.second_factor_off",
+            target=user,
+        )
+    transaction.on_commit(
+        lambda: realtime.close_sockets(realtime.user_group(user.pk), code=realtime.CLOSE_NORMAL),
+        robust=True,
+    )
 
 
 def birth_year_fixed() -> Forbidden:

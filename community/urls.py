@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),
     path("me/export/", api.ExportView.as_view(), name="me-export"),
     path("members/<id:user_id>/erase/", api.MemberErasureView.as_view(), name="member-erase"),
+    path("me/consents/", api.ConsentView.as_view(), name="me-consents"),
     path(
         "me/notification-preferences/",
         api.NotificationPreferencesView.as_view(),

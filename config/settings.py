@@ -34,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "community.admin_apps.AdminConfig",  # Django's admin, asking for a second factor
     # before django.contrib.auth, so its changepassword (which also ends the account's
     # tokens, sessions and sockets) is the one manage.py runs
     "community",
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "channels",
     "chat",
     "groups",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "frontend.middleware.ConsentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -177,6 +179,15 @@ ACCOUNT_RATE_LIMITS = {
 }
 # A sign-up never tells whether an address has an account (community.signup keeps to it).
 ACCOUNT_PREVENT_ENUMERATION = True
+# Staff sign-in: moderators, coordinators and the Django admin need a second factor
+# (community.policies.has_second_factor); allauth's MFA does the pages: an authenticator
+# app (TOTP) and recovery codes. Passkeys (WebAuthn) are not offered yet: their pages need
+# scripts our content security policy does not allow.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Bredvid"
+# One step of clock drift either way: a phone a little off still signs in.
+MFA_TOTP_TOLERANCE = 1
+MFA_TOTP_PERIOD = 30
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "frontend:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "frontend:landing"

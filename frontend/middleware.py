@@ -1,10 +1,16 @@
-"""Response headers that pages and API share, and the answer while the database is away."""
+"""Response headers that pages and API share, the answer while the database is away, and
+the consent re-ask for pages."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template import loader
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from community import legal
 from community.errors import DATABASE_DOWN, Unavailable
 
 
@@ -58,3 +64,45 @@ def unavailable_response(request) -> HttpResponse:
     response["Retry-After"] = str(error.retry_after)
     add_never_cache_headers(response)
     return response
+
+
+# Never led away from: the API (it answers ``consent_required`` itself), sign-in and
+# sign-out (allauth under /konto/), files, the admin and the app's plumbing.
+CONSENT_FREE_PREFIXES = (
+    "/api/",
+    "/konto/",
+    "/static/",
+    "/admin/",
+    "/i18n/",
+    "/healthz",
+    "/sw.js",
+    "/manifest.webmanifest",
+    "/offline/",
+    "/favicon.ico",
+)
+
+
+class ConsentMiddleware:
+    """A signed-in member with a changed document waiting is led, at their next page, to
+    the page that shows what changed and asks to accept (``frontend:consent``). The terms
+    and privacy pages (views marked ``consent_not_needed``) stay open."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(CONSENT_FREE_PREFIXES):
+            return None
+        if getattr(view_func, "consent_not_needed", False):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not legal.documents_to_accept(user=user):
+            return None
+        return redirect(
+            f"{reverse('frontend:consent')}?{urlencode({'next': request.get_full_path()})}"
+        )

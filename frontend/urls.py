@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from frontend import access_views, notification_views, privacy_views, views
+from frontend import access_views, consent_views, notification_views, privacy_views, views
 
 app_name = "frontend"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("villkor/", views.terms, name="terms"),
     path("integritet/", views.privacy, name="privacy"),
     path("integritet/behandlingar/", views.processing_records, name="processing_records"),
+    path("villkor/godkann/", consent_views.consent, name="consent"),
     path("rum/", views.rooms, name="rooms"),
     path("rum/<id:room_id>/", views.room, name="room"),
     path("samordning/atkomstlogg/", access_views.access_log, name="access_log"),

@@ -19,6 +19,7 @@ from community.errors import NotFound
 from community.forms import ProfileForm
 from community.models import CaresFor, SituationTag
 from frontend import records
+from frontend.consent_views import consent_not_needed
 from frontend.moderation_forms import REPORT_REASONS
 from frontend.moderation_views import contacts_with_tel
 from groups import cards
@@ -74,9 +75,10 @@ def home(request):
     )
 
 
+@consent_not_needed
 @require_GET
 def terms(request):
-    return render(request, "frontend/terms.html", {"documents": legal.DOCUMENTS})
+    return render(request, "frontend/terms.html", {"documents": legal.current_documents()})
 
 
 @require_GET

@@ -1,17 +1,18 @@
 """Who belongs to a peer group, who leads it, and who may do what with its meetups."""
 
-from django.db.models import F, Q, QuerySet, Value
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import policies as community_policies
 from community.errors import Conflict, Forbidden, NotFound
-from community.models import ADULT_AGE, Role
+from community.models import ADULT_AGE
 from groups.models import Meetup, Membership, PeerGroup
 
 LEADER_ROLES = (Membership.Role.HOST, Membership.Role.MODERATOR)
 # Staff act for an organisation or the platform: an age band does not bind them.
-STAFF_ROLES = (Role.MODERATOR, Role.COORDINATOR)
+STAFF_ROLES = community_policies.STAFF_ROLES
 
 
 def in_band() -> Q:
@@ -21,7 +22,15 @@ def in_band() -> Q:
     return Q(
         user__birth_year__gte=Value(year) - F("group__max_age"),
         user__birth_year__lte=Value(year) - F("group__min_age"),
-    ) | Q(user__role__in=STAFF_ROLES)
+    ) | (Q(user__role__in=STAFF_ROLES) & _with_second_factor())
+
+
+def _with_second_factor() -> Exists:
+    """The database's side of ``community.policies.has_second_factor``."""
+    factors = Authenticator.objects.filter(
+        user_id=OuterRef("user_id"), type__in=community_policies.SECOND_FACTORS
+    )
+    return Exists(factors)
 
 
 def memberships_in_band(*, user) -> QuerySet[Membership]:

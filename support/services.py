@@ -200,6 +200,7 @@ def support_entry_create(*, user, data: EntryFields) -> SupportEntry:
     """A new directory entry of the coordinator's own organisation."""
     if not policies.can_write_support(user=user):
         raise Forbidden()
+    community_services.posting_consents_check(user=user)
     entry = SupportEntry(
         organisation=user.organisation,
         created_by=user,
@@ -219,6 +220,7 @@ def _entry_to_edit(*, user, entry_id: int) -> SupportEntry:
 @transaction.atomic
 def support_entry_update(*, user, entry_id: int, data: EntryFields) -> SupportEntry:
     entry = _entry_to_edit(user=user, entry_id=entry_id)
+    community_services.posting_consents_check(user=user)
     _apply_entry(entry, data)
     return entry
 
@@ -285,6 +287,7 @@ def _apply_article(article: Article, data: ArticleFields) -> None:
 def article_create(*, user, data: ArticleFields) -> Article:
     if not policies.can_write_support(user=user):
         raise Forbidden()
+    community_services.posting_consents_check(user=user)
     article = Article(
         organisation=user.organisation,
         author=user,
@@ -299,6 +302,7 @@ def article_update(*, user, article_id: int, data: ArticleFields) -> Article:
     article = policies.article_for_user(user=user, article_id=article_id)
     if not policies.can_edit_article(user=user, article=article):
         raise Forbidden()
+    community_services.posting_consents_check(user=user)
     article = Article.objects.select_for_update().get(pk=article.pk)
     _apply_article(article, data)
     return article

@@ -4,7 +4,13 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.factories import PASSWORD, CoordinatorFactory, ModeratorFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    CoordinatorFactory,
+    ModeratorFactory,
+    UserFactory,
+    give_second_factor,
+)
 
 pytest_plugins = ["tests.live"]
 
@@ -74,6 +80,13 @@ def municipalities(db):
     from community.models import Municipality
 
     data.load(Municipality)
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor the admin asks for."""
+    give_second_factor(admin_user)
+    return admin_user
 
 
 @pytest.fixture

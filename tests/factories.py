@@ -1,6 +1,18 @@
+import time
+
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
+from community import services
 from community.models import Municipality, Organisation, Role, User
 
 PASSWORD = "a-long-test-password-42"
@@ -33,6 +45,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     cares_for = factory.LazyFunction(lambda: ["parent"])
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
     role = Role.MEMBER
+
+    @factory.post_generation
+    def consents(self, create, extracted, **kwargs):
+        """Accepted the current documents, as at sign-up; ``consents=False`` for none."""
+        if create and extracted is not False:
+            services.consents_record(user=self)
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """Staff and admin accounts get an authenticator app by default (their powers need
+        one); ``second_factor=False`` makes one without."""
+        wants = self.role in (Role.MODERATOR, Role.COORDINATOR) or self.is_staff
+        if create and extracted is not False and (wants or extracted):
+            give_second_factor(self)
 
 
 class ModeratorFactory(UserFactory):
@@ -79,3 +105,18 @@ class RoomFactory(factory.django.DjangoModelFactory):
 class GroupRoomFactory(RoomFactory):
     kind = "group"
     group = factory.SubFactory(PeerGroupFactory)
+
+
+def give_second_factor(user, *, secret: str | None = None) -> Authenticator:
+    """An authenticator app (TOTP) for this account; a secret of its own unless given."""
+    authenticator = TOTP.activate(user, secret or generate_totp_secret()).instance
+    user.__dict__.pop("_bredvid_has_second_factor", None)
+    return authenticator
+
+
+def totp_code(user, *, step: int = 0) -> str:
+    """The code the account's authenticator app shows now (``step`` periods away)."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    counter = int(time.time()) // settings.MFA_TOTP_PERIOD + step
+    return format_hotp_value(hotp_value(secret, counter))

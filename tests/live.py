@@ -177,3 +177,42 @@ def assert_accessible(page) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == [], f"{page.url}: " + "; ".join(bad)
+
+
+# Codes the live server has taken, per account: a TOTP code is good once, so a second sign-in
+# of the same account within one period uses the next code the server still accepts.
+_CODES_USED: set[tuple[int, str]] = set()
+
+
+def fresh_code(user) -> str:
+    from django.conf import settings
+
+    from tests.factories import totp_code
+
+    tolerance = settings.MFA_TOTP_TOLERANCE
+    while True:
+        for step in range(-tolerance, tolerance + 1):
+            code = totp_code(user, step=step)
+            if (user.pk, code) not in _CODES_USED:
+                _CODES_USED.add((user.pk, code))
+                return code
+        time.sleep(1)
+
+
+def log_in(page, user_or_email, password, *, landing: str = "**/hem/") -> None:
+    """Sign in on the login page, and on allauth's two-step page when the account has a
+    second factor (staff): the code is computed with allauth's own TOTP helpers."""
+    from community.models import User
+
+    user = (
+        user_or_email if isinstance(user_or_email, User) else User.objects.get(email=user_or_email)
+    )
+    page.goto("/konto/login/")
+    page.get_by_label("E-postadress").fill(user.email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+    if "/konto/2fa/authenticate/" in page.url:
+        page.locator("input[name=code]").fill(fresh_code(user))
+        page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(landing)

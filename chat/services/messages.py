@@ -9,6 +9,7 @@ from chat.models import Message, Room
 from chat.services import mentions, support
 from chat.services.sending import _clean_body
 from community import ports as community_ports
+from community import services as community_services
 from community.errors import (
     Forbidden,
     NotFound,
@@ -84,6 +85,9 @@ def message_edit(*, user, message_id, body) -> dict:
     message = policies.message_for_user(user=user, message_id=message_id)
     if not policies.can_change_message(user=user, message=message):
         raise Forbidden(_("You can change your own messages for 15 minutes after sending."))
+    community_services.posting_consents_check(
+        user=user, to_staff_only=message.room.kind == Room.Kind.SUPPORT
+    )
     moderator = policies.can_moderate_room(user=user, room=message.room)
     verdict = community_ports.screening().screen_text(
         user=user,

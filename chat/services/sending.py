@@ -10,6 +10,7 @@ from chat import broadcast, policies, ports, selectors
 from chat.models import BODY_MAX_LENGTH, Message, Room
 from chat.services import limiter, mentions, support
 from community import ports as community_ports
+from community import services as community_services
 from community.errors import (
     BredvidError,
     Code,
@@ -83,6 +84,9 @@ def _send_counted(*, user, **send) -> Sent:
 
 def _send_new(*, user, room_id: int, body: str, client_id: str, reply_to_id) -> Sent:
     room = policies.room_for_user(user=user, room_id=room_id)
+    community_services.posting_consents_check(
+        user=user, to_staff_only=room.kind == Room.Kind.SUPPORT
+    )
     moderator = policies.can_moderate_room(user=user, room=room)
     verdict = community_ports.screening().screen_text(
         user=user,

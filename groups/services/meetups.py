@@ -118,6 +118,7 @@ def meetup_create(
     group = policies.group_for_user(user=user, group_id=group_id)
     if not policies.can_schedule_meetups(user=user, group=group):
         raise NotFound()
+    community_services.posting_consents_check(user=user)
     _validate(fields)
     verdict = _screen(user=user, group=group, texts=_texts(fields))
     return _create(
@@ -217,6 +218,7 @@ def meetup_update(*, user, meetup_id, fields: MeetupFields) -> Meetup:
     A member host's change with held texts waits in ``pending`` (everyone else keeps the
     approved text) until a moderator approves its card."""
     current = _managed_meetup_unlocked(user=user, meetup_id=meetup_id)
+    community_services.posting_consents_check(user=user)
     changed = [
         new for new, old in zip(_texts(fields), _texts_of(current), strict=True) if new != old
     ]

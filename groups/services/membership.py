@@ -50,6 +50,7 @@ def group_create(
     """A new peer group hosted by the coordinator's organisation, with its chat room."""
     if not policies.can_create_groups(user=user):
         raise Forbidden()
+    community_services.posting_consents_check(user=user)
     if not set(themes) <= set(Theme.values):
         raise Invalid(fields={"themes": [_("Choose from the list.")]})
     group = PeerGroup(

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from chat import services
 from chat.models import Message, ReadState, Room
 from tests.factories import RoomFactory
-from tests.live import ARTIFACTS, assert_accessible, screenshot
+from tests.live import ARTIFACTS, assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +28,6 @@ EDIT = re.compile(r"^(Ändra|Redigera|Edit)$")
 DELETE = re.compile(r"^(Radera|Delete)$")
 SAVE = re.compile(r"^(Spara|Save)$")
 MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
 
 
 def open_room(page, room):

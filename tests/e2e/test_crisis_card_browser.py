@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from moderation import room_state, starter
 from moderation.models import CrisisCard, CrisisContact, Sanction, WordRule
 from tests.e2e.test_chat_browser import log_in, open_room, write
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, fresh_code, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -144,9 +144,8 @@ def test_a_mute_closes_the_open_room_at_once(
     expect(page.locator("#chat-input")).to_be_enabled()
 
     # when: a moderator mutes them over the API of the live server
-    token = call(
-        live_server_url, "/api/v1/auth/token/", {"email": moderator.email, "password": password}
-    )
+    credentials = {"email": moderator.email, "password": password, "code": fresh_code(moderator)}
+    token = call(live_server_url, "/api/v1/auth/token/", credentials)
     call(
         live_server_url,
         "/api/v1/moderation/actions/",

@@ -15,7 +15,7 @@ from groups.models import Meetup, Membership, Rsvp
 from groups.services import membership as membership_services
 from groups.services import rsvps
 from tests.factories import GroupRoomFactory, MembershipFactory, PeerGroupFactory, UserFactory
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,14 +47,6 @@ REQUEST_SENT = re.compile(r"^(Din förfrågan är skickad|Your request is sent)$
 LET_IN = re.compile(r"^(Släpp in|Let them in)$")
 INVITATION_ONLY = re.compile(r"^(Bara med inbjudan|By invitation only)$")
 EXPIRED = re.compile(r"(gått ut eller återkallats|expired or been withdrawn)")
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
 
 
 def in_days(days: int, hour: int = 18):

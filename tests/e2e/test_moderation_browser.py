@@ -21,7 +21,7 @@ from groups.models import Meetup
 from moderation.models import AuditEntry, CrisisContact, QueueItem, Sanction, WordRule
 from moderation.services import reports
 from tests.factories import GroupRoomFactory, MembershipFactory
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,14 +30,6 @@ MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
 HIDDEN_BY_MODERATOR = re.compile(r"(Dolt av en moderator|Hidden by a moderator)")
 REASON = re.compile(r"^(Intern anledning|Internal reason)")
 TO_MEMBER = re.compile(r"^(Meddelande till medlemmen|Message to the member)")
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
 
 
 def open_room(page, room):

@@ -11,19 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from community.models import Notification, NotificationPreferences, User
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
 
 
 def test_a_mention_rings_the_bell_live_and_all_can_be_marked_read(

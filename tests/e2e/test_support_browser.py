@@ -16,6 +16,7 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from community.models import Organisation, SupportEntry, TalkRequest
+from tests import live
 from tests.factories import PeerGroupFactory, municipality
 from tests.live import assert_accessible, screenshot
 
@@ -70,11 +71,7 @@ def seeded(settings, municipalities):
 
 
 def log_in(page, email, password="bredvid-demo"):  # noqa: S107 - the demo password
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
+    live.log_in(page, email, password)
 
 
 def results(page):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from chat.models import Message, Room
 from moderation import screening, starter
 from moderation.models import AuditEntry, CrisisContact, QueueItem, WordRule
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,14 +25,6 @@ def _starter_rules(db):
     tell the live server's processes to read them)."""
     starter.load_all(WordRule, CrisisContact)
     screening.rules_changed()
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
 
 
 def connected(page):

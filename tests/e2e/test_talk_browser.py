@@ -15,21 +15,13 @@ from playwright.sync_api import expect
 from community.models import TalkProposal, TalkRequest
 from moderation import starter
 from moderation.models import CrisisContact, QueueItem, WordRule
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, log_in, screenshot
 from tests.support.factories import TalkRequestFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
 
 
 def test_staff_suggest_a_time_and_the_member_accepts_it_on_a_phone(

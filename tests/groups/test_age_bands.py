@@ -22,6 +22,7 @@ from tests.factories import (
     OrganisationFactory,
     PeerGroupFactory,
     UserFactory,
+    give_second_factor,
     municipality,
 )
 from tests.ws import open_socket, receive_type
@@ -396,6 +397,7 @@ def _admin_save(actor, member, **changes):
 def test_admin_birth_year_change_goes_through_the_correction(corrected, youth):
     minor, _ = corrected
     admin = User.objects.create_superuser("admin@example.se", "a-long-admin-password-42")
+    give_second_factor(admin)  # the admin asks for one
 
     response = _admin_save(
         admin, minor, birth_year=THIS_YEAR - 20, birth_year_reason="Fel år vid registreringen"
@@ -412,6 +414,7 @@ def test_admin_birth_year_change_goes_through_the_correction(corrected, youth):
 def test_admin_birth_year_change_needs_a_reason(corrected):
     minor, _ = corrected
     admin = User.objects.create_superuser("admin@example.se", "a-long-admin-password-42")
+    give_second_factor(admin)  # the admin asks for one
     before = _state()
 
     response = _admin_save(admin, minor, birth_year=THIS_YEAR - 20, birth_year_reason="")

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
         for user in users:
-            self.stdout.write(
-                f"  {user.email:<24} {demo.DEMO_PASSWORD}   ({user.get_role_display()})"
-            )
+            line = f"  {user.email:<24} {demo.DEMO_PASSWORD}   ({user.get_role_display()})"
+            if user.role in demo.SECOND_FACTOR_ROLES:
+                line += f"   two-step code: authenticator app, secret {demo.DEMO_TOTP_SECRET}"
+            self.stdout.write(line)

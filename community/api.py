@@ -184,7 +184,11 @@ class MeView(APIView):
     )
     def delete(self, request):
         data = rest.valid(s.ErasureRequestSerializer, request.data)
-        erase_after = erasure.account_erasure_request(user=request.user, password=data["password"])
+        erase_after = erasure.account_erasure_request(
+            user=request.user,
+            password=data.get("password"),
+            by_token=isinstance(request.auth, AuthToken),
+        )
         return Response({"erase_after": erase_after.isoformat()}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(

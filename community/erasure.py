@@ -34,13 +34,19 @@ def _locked(user_id: int) -> User | None:
 
 
 @transaction.atomic
-def account_erasure_request(*, user: User, password: str) -> datetime:
+def account_erasure_request(
+    *, user: User, password: str | None, by_token: bool = False
+) -> datetime:
     """The person asks to delete their account: it is erased after the grace period unless
-    they sign in again before. Every session, token and socket of theirs ends now."""
+    they sign in again before. Every session, token and socket of theirs ends now.
+
+    A browser session confirms with the password (someone else may hold a shared phone); an
+    API client's token already took the password and any second factor, so it may leave the
+    password out. A password given is always checked."""
     user = _locked(user.pk)
     if user is None or user.erased_at is not None:
         raise NotFound()
-    if not user.check_password(password or ""):
+    if (password is not None or not by_token) and not user.check_password(password or ""):
         raise ValidationError({"password": [_("That is not your password.")]})
     if user.erase_after is not None:
         raise Conflict(_("Your account is already being deleted."))

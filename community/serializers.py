@@ -109,7 +109,14 @@ class TokenSerializer(serializers.Serializer):
 
 
 class ErasureRequestSerializer(serializers.Serializer):
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    password = serializers.CharField(
+        max_length=128,
+        trim_whitespace=False,
+        required=False,
+        help_text="Needed from a browser session (a shared phone); a client signed in with "
+        "its token (which took the password and any second factor) may leave it out. "
+        "When given, it must be right.",
+    )
 
 
 class ErasureSerializer(serializers.Serializer):

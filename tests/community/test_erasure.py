@@ -61,13 +61,20 @@ def test_delete_me_answers_202_with_the_day_it_happens(member, password):
     assert member.erased_at is None
 
 
+def _session_client(member) -> APIClient:
+    client = APIClient(enforce_csrf_checks=False)
+    client.force_login(member)
+    return client
+
+
+@pytest.mark.parametrize("signed_in_by", ["token", "session"])
 @pytest.mark.parametrize(
     "body",
-    [{"password": "wrong-password"}, {}, {"password": ""}, {"password": 42}, []],
-    ids=["wrong", "missing", "empty", "number", "not-an-object"],
+    [{"password": "wrong-password"}, {"password": ""}, {"password": 42}, []],
+    ids=["wrong", "empty", "number", "not-an-object"],
 )
-def test_delete_me_with_bad_input_changes_nothing(member, body):
-    client, _key = _token_client(member)
+def test_delete_me_with_bad_input_changes_nothing(member, body, signed_in_by):
+    client = _token_client(member)[0] if signed_in_by == "token" else _session_client(member)
     before = _snapshot(member)
 
     response = client.delete("/api/v1/me/", body, format="json")
@@ -76,6 +83,28 @@ def test_delete_me_with_bad_input_changes_nothing(member, body):
     assert response.json()["code"] == "invalid"
     assert _snapshot(member) == before
     assert client.get("/api/v1/me/").status_code == 200  # still signed in
+
+
+def test_a_browser_session_must_confirm_with_the_password(member):
+    client = _session_client(member)
+    before = _snapshot(member)
+
+    response = client.delete("/api/v1/me/", {}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["password"]
+    assert _snapshot(member) == before
+
+
+def test_a_token_client_may_delete_without_the_password(member):
+    # the contract's plain DELETE /api/v1/me/: the token already took the password
+    client, _key = _token_client(member)
+
+    response = client.delete("/api/v1/me/")
+
+    assert response.status_code == 202
+    member.refresh_from_db()
+    assert response.json() == {"erase_after": member.erase_after.isoformat()}
 
 
 def test_a_wrong_password_names_the_field(member):

@@ -98,11 +98,14 @@ class ConsentMiddleware:
             return None
         if getattr(view_func, "consent_not_needed", False):
             return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        if not legal.documents_to_accept(user=user):
-            return None
+        try:
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                return None
+            if not legal.documents_to_accept(user=user):
+                return None
+        except DATABASE_DOWN:  # outside the view, so process_exception would not see it
+            return unavailable_response(request)
         return redirect(
             f"{reverse('frontend:consent')}?{urlencode({'next': request.get_full_path()})}"
         )

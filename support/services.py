@@ -394,6 +394,7 @@ def talk_requests_read(*, user, talk_requests) -> None:
     )
 
 
+@transaction.atomic
 def talk_request_update(
     *, user, request_id: int, status: str | None = None, internal_note: str | None = None
 ) -> TalkRequest:

@@ -18,6 +18,7 @@ from community import policies
 from community.models import User
 from moderation.services import ages
 from tests.community.conftest import MEMBER_BIRTH_YEAR, MEMBER_EMAIL
+from tests.factories import give_second_factor
 from tests.ws import drain, open_socket
 
 ROLES = ["other_member", "group_host", "moderator", "unit_coordinator"]
@@ -255,6 +256,7 @@ def test_admin_staff_see_no_address_or_birth_year(corrected):
 def test_superusers_see_the_address_in_the_admin(scene):
     """Decided: account recovery and erasure on request need it; nobody else gets it."""
     admin = User.objects.create_superuser("admin@example.se", "a-long-admin-password-42")
+    give_second_factor(admin)  # the admin site is staff's: it needs two-step sign-in
     member = scene["people"]["the_member"]
     client = Client()
     client.force_login(admin)

@@ -10,20 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 from community.models import AccessEntry
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, log_in, screenshot
 from tests.support.factories import TalkRequestFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TALK_KIND = re.compile("(Samtalsförfrågan och dess anteckningar|Talk request and its notes)")
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
 
 
 def test_a_coordinator_reviews_who_looked_on_a_phone(phone, member, coordinator, password):

@@ -411,3 +411,19 @@ def test_another_municipality_cannot_answer_from_the_page(
 
     assert response.status_code == 404
     assert snapshot(request_of_member) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_move_a_request_on_in_a_transaction_of_its_own(member, coordinator):
+    # Outside a test's transaction, as a page or API call runs it: the row lock needs the
+    # service's own transaction (PostgreSQL refuses select_for_update without one).
+    from support import services
+
+    talk_request = TalkRequestFactory(user=member)
+
+    services.talk_request_update(
+        user=coordinator, request_id=talk_request.pk, status="booked", internal_note="Torsdag"
+    )
+
+    talk_request.refresh_from_db()
+    assert (talk_request.status, talk_request.internal_note) == ("booked", "Torsdag")

@@ -176,7 +176,8 @@ class MeView(APIView):
             401: ERRORS[401],
         },
         description=(
-            "Delete my account, confirmed with the password. It is erased after 14 days "
+            "Delete my account (a browser session confirms with the password; a token "
+            "client may leave it out). It is erased after 14 days "
             "(`erase_after`); every token, session and socket of the account ends now, and "
             "signing in again before then (`POST /api/v1/auth/token/` answers "
             "`erasure_cancelled: true`) keeps it."

@@ -57,6 +57,8 @@ def create(*, users: int, rooms: int, idle_rooms: int, resume_messages: int) -> 
         )
         for i in range(users)
     )
+    for person in people:  # as at sign-up: a member who has not accepted cannot post
+        community_services.consents_record(user=person)
     tokens = [community_services.token_create(user=u) for u in people]
     load_rooms = [
         services.room_create(name=f"Bench room {i}", slug=f"bench-{i}") for i in range(rooms)

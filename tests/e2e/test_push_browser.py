@@ -86,6 +86,12 @@ def test_a_push_shows_the_servers_neutral_text_and_only_opens_our_own_pages(phon
         ".getNotifications()).forEach((n) => n.close())",
         SCOPE,
     )
+    # closing is asynchronous: a close still on its way would take the next notification
+    # with it (they share the tag), so wait until none is left before the next push
+    deadline = time.monotonic() + 15
+    while page.evaluate(SHOWN, SCOPE):
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(50)
     shown = _push_and_read(
         page,
         cdp,

@@ -10,6 +10,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCOPE = "/static/js/"
 
+
+@pytest.fixture
+def phone(live_server_url):
+    """A browser of its own: shown notifications belong to the browser, shared by all its
+    contexts, so what other tests' pages left could stand in for this test's."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.live import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=PHONE, base_url=live_server_url, locale="sv-SE")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+
+
 REGISTER = """async (scope) => {
   const registration = await navigator.serviceWorker.register(scope + "sw-push.js", { scope });
   for (let i = 0; i < 100 && !registration.active; i++) {

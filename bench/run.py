@@ -207,14 +207,14 @@ def redis_url_for(kind: str, args) -> str:
 
 
 def server_env(args, kind: str = APP) -> dict:
-    """Production-like settings on loopback: DEBUG off, persistent database connections,
+    """Production-like settings on loopback: DEBUG off, pooled database connections,
     no TLS redirect, no send limit."""
     return {
         **os.environ,
         "DATABASE_URL": args.database_url,
         "REDIS_URL": redis_url_for(kind, args),
         "CHAT_SEND_LIMIT": "100000",
-        "DB_CONN_MAX_AGE": "60",  # persistent connections, as in production
+        "DB_POOL": "true",  # pooled connections, as in production
         "DEBUG": os.environ.get("BENCH_DEBUG", "false"),
         "SECRET_KEY": "bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

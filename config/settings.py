@@ -113,6 +113,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # One test database per run, so that runs side by side never share one.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    if env.bool("DB_POOL", default=False):
+        # Servers (make cluster, deploy/, the bench) turn this on. Under ASGI every request
+        # runs in a thread of its own, so a connection kept per thread (CONN_MAX_AGE) is
+        # opened and set up anew for each request; a pool shares them. Each connection is
+        # checked as it is taken, so a restarted PostgreSQL costs no failed request; while
+        # it is away a request waits at most DB_POOL_TIMEOUT. A thread that uses the ORM
+        # must close its connection to give it back (Django does for requests, and
+        # ``community.realtime.in_database`` for sockets): tests, whose threads do not,
+        # run without it.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN", default=1),
+            "max_size": env.int("DB_POOL_MAX", default=8),
+            "timeout": env.float("DB_POOL_TIMEOUT", default=2.0),
+        }
 
 # DEVELOPMENT DEFAULT: the in-memory layer (one process). REDIS_URL selects channels_redis.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -245,7 +245,7 @@ def main(argv=None) -> int:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     env.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
-    env.setdefault("DB_CONN_MAX_AGE", "60")
+    env.setdefault("DB_POOL", "true")  # shared connections (config/settings.py)
     stopping = False
 
     def stop(signum, _frame):

@@ -180,7 +180,9 @@ def assert_accessible(page) -> None:
 
 
 # Codes the live server has taken, per account: a TOTP code is good once, so a second sign-in
-# of the same account within one period uses the next code the server still accepts.
+# of the same account within one period uses the next code the server still accepts. The
+# newest code first: it stays good longest, where the oldest could turn stale on its way to
+# the server when a period ends between computing and checking it.
 _CODES_USED: set[tuple[int, str]] = set()
 
 
@@ -191,7 +193,7 @@ def fresh_code(user) -> str:
 
     tolerance = settings.MFA_TOTP_TOLERANCE
     while True:
-        for step in range(-tolerance, tolerance + 1):
+        for step in range(tolerance, -tolerance - 1, -1):
             code = totp_code(user, step=step)
             if (user.pk, code) not in _CODES_USED:
                 _CODES_USED.add((user.pk, code))

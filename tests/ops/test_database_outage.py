@@ -31,8 +31,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def outage():
     require_postgres()
     proxy = TcpProxy(int(settings.DATABASES["default"]["PORT"] or 5432))
-    # Persistent connections as in production: the cut breaks one that is open.
-    env = {"DATABASE_URL": database_url(proxy.port), "DB_CONN_MAX_AGE": "60"}
+    # Pooled connections as in production: the cut breaks those the pool holds open.
+    env = {"DATABASE_URL": database_url(proxy.port), "DB_POOL": "true"}
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
     server = Daphne(env=env)

@@ -7,6 +7,7 @@ nothing else installed. Production sets them all (``manage.py check --deploy`` i
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from csp.constants import NONE, SELF
@@ -130,6 +131,18 @@ else:
             "timeout": env.float("DB_POOL_TIMEOUT", default=2.0),
         }
 
+
+def channel_layer_for(redis_url: str) -> dict:
+    """The pub/sub layer on ``redis_url``. Pub/sub channels belong to the whole Redis server,
+    not to one of its databases, so the names carry the database number: installs on their
+    own databases of one server (a test run beside a bench, say) never hear each other."""
+    database = urlparse(redis_url).path.strip("/") or "0"
+    return {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [redis_url], "prefix": f"bredvid.{database}."},
+    }
+
+
 # DEVELOPMENT DEFAULT: the in-memory layer (one process). REDIS_URL selects channels_redis.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -137,12 +150,7 @@ if REDIS_URL:
     # core (list) layer pushes a copy per member and pops each one back (make bench
     # compares both). Nothing is kept for a socket that is not listening: a lost frame
     # is a seq gap, filled from the database.
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
+    CHANNEL_LAYERS = {"default": channel_layer_for(REDIS_URL)}
     # The cache is a speed-up and a doorbell: an unreachable Redis is a miss, never an
     # error (community.cache), found within REDIS_TIMEOUT_SECONDS so sends don't stall.
     _redis_timeout = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)

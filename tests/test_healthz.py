@@ -67,9 +67,10 @@ async def test_health_checks_leave_no_channel_subscribed(settings):
     import redis.asyncio as redis
 
     client = redis.Redis.from_url(settings.REDIS_URL)
-    before = len(await client.pubsub_channels())
+    ours = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] + "*"  # not other installs'
+    before = len(await client.pubsub_channels(ours))
 
     assert all([await _channel_layer_ok() for _ in range(3)])
 
-    assert len(await client.pubsub_channels()) == before
+    assert len(await client.pubsub_channels(ours)) == before
     await client.aclose()

@@ -4,38 +4,17 @@ restarts a killed one, and clients that resume through nginx without loss or dup
 import asyncio
 import http.client
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
-from django.conf import settings
 
-from bench.cluster import Cluster
 from bench.faults import kill_cycles
-from tests.engines import in_ci, require_postgres, require_redis, skip_or_fail
-from tests.ops.processes import connect, database_url, next_of, people_with_tokens, send_message
+from tests.engines import in_ci
+from tests.ops.processes import connect, next_of, people_with_tokens, send_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 KILL_CYCLES = 2 if in_ci() else 4  # `make bench BENCH_ARGS="--only faults"` runs 200
-
-
-@pytest.fixture(scope="module")
-def cluster(django_db_setup, tmp_path_factory):
-    require_postgres()
-    require_redis()
-    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
-        skip_or_fail("needs Debian's nginx: apt-get install nginx")
-    state = tmp_path_factory.mktemp("cluster")
-    env = {
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DEBUG": "true",
-        "CHAT_SEND_LIMIT": "1000",
-    }
-    running = Cluster(processes=2, env=env, state_dir=state, log=state / "cluster.log").start()
-    yield running
-    running.stop()
 
 
 def get(port: int, path: str, token: str | None = None) -> tuple[int, dict, bytes]:

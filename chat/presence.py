@@ -13,6 +13,8 @@ from collections import defaultdict
 from django.conf import settings
 
 TTL_SECONDS = 90
+POOL_CONNECTIONS = 20  # Redis connections per process for presence
+POOL_WAIT_SECONDS = 10
 
 
 def _member(user_id: int, display_name: str, channel: str) -> str:
@@ -56,7 +58,15 @@ class RedisPresence:
 
         loop = asyncio.get_running_loop()
         if loop not in self._clients:
-            self._clients[loop] = redis.Redis.from_url(self.url, decode_responses=True)
+            # A call waits for a free connection (at most POOL_WAIT_SECONDS): a process's
+            # sockets all leaving at once must not fail past the pool's size.
+            pool = redis.BlockingConnectionPool.from_url(
+                self.url,
+                decode_responses=True,
+                max_connections=POOL_CONNECTIONS,
+                timeout=POOL_WAIT_SECONDS,
+            )
+            self._clients[loop] = redis.Redis(connection_pool=pool)
         return self._clients[loop]
 
     @staticmethod

@@ -401,7 +401,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         me = (self.user.pk, self.user.display_name, self.channel_name)
         await doorbell(presence.backend().join(room_id, *me))
         if announce:
-            await self._announce_presence(room_id)
+            await presence.announcer().changed(room_id, self._announce_presence)
 
     async def _announce_presence(self, room_id: int):
         try:
@@ -428,7 +428,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def _absent(self, room_id: int):
         me = (self.user.pk, self.user.display_name, self.channel_name)
         await doorbell(presence.backend().leave(room_id, *me))
-        await self._announce_presence(room_id)
+        await presence.announcer().changed(room_id, self._announce_presence)
 
     async def _refuse(self, error: BredvidError, ref):
         error = for_viewer(error, user=self.user)

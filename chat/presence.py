@@ -6,12 +6,15 @@ set the entries live in Redis (shared by every daphne process); otherwise in thi
 """
 
 import asyncio
+import logging
+import math
 import time
 import weakref
 from collections import defaultdict
 
 from django.conf import settings
 
+logger = logging.getLogger(__name__)
 TTL_SECONDS = 90
 POOL_CONNECTIONS = 20  # Redis connections per process for presence
 POOL_WAIT_SECONDS = 10
@@ -100,3 +103,52 @@ def backend():
     if _backend is None:
         _backend = RedisPresence(settings.REDIS_URL) if settings.REDIS_URL else MemoryPresence()
     return _backend
+
+
+class Announcer:
+    """A room's presence frames from this process, at most one per
+    ``settings.PRESENCE_ANNOUNCE_SECONDS``: the first change is told at once, the changes
+    after it together at the end of the window, read fresh then, so the last frame always
+    tells who is there. Without it each socket that came and went sent every reader of the
+    room two frames, and a flood of connects drowned the room's messages."""
+
+    def __init__(self):
+        self.told_at: dict[int, float] = {}
+        self.waiting: dict[int, asyncio.Task] = {}
+
+    async def changed(self, room_id: int, announce) -> None:
+        """``announce(room_id)`` sends the frame; it must not raise for an outage."""
+        if room_id in self.waiting:
+            return  # the frame at the window's end will tell this change too
+        loop = asyncio.get_running_loop()
+        wait = self.told_at.get(room_id, -math.inf) + settings.PRESENCE_ANNOUNCE_SECONDS
+        wait -= loop.time()
+        if wait <= 0:
+            self.told_at[room_id] = loop.time()
+            await announce(room_id)
+        else:
+            self.waiting[room_id] = loop.create_task(self._later(room_id, wait, announce))
+
+    async def _later(self, room_id: int, wait: float, announce) -> None:
+        try:
+            await asyncio.sleep(wait)
+        finally:
+            del self.waiting[room_id]  # a change from here on opens the next window
+        self.told_at[room_id] = asyncio.get_running_loop().time()
+        try:
+            await announce(room_id)
+        except Exception:
+            logger.exception("presence frame for room %s failed", room_id)
+
+
+# One per event loop (a process has one; tests start a loop per test).
+_announcers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Announcer]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def announcer() -> Announcer:
+    loop = asyncio.get_running_loop()
+    if loop not in _announcers:
+        _announcers[loop] = Announcer()
+    return _announcers[loop]

@@ -360,6 +360,11 @@ QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.google.com/")
 CHAT_SEND_LIMIT = env.int("CHAT_SEND_LIMIT", default=10)
 CHAT_SEND_REFILL_SECONDS = env.float("CHAT_SEND_REFILL_SECONDS", default=1.0)
 
+# Who is in a room (chat.presence): each process tells a room's readers at most once per
+# this many seconds, the first change at once and the rest together at the window's end,
+# so sockets coming and going in a flood cost readers one frame a second, not two each.
+PRESENCE_ANNOUNCE_SECONDS = env.float("PRESENCE_ANNOUNCE_SECONDS", default=1.0)
+
 # Outside staffed hours, this many reports of one message hide it until a moderator looks.
 MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=3)
 

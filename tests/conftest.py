@@ -21,6 +21,8 @@ def _fast_test_settings():
 
     # Set before any live server forks, so it inherits them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Presence told at every change; tests/chat/test_presence_announcer.py sets a window.
+    settings.PRESENCE_ANNOUNCE_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,6 +1,7 @@
 """A live daphne (Channels' own test process) and Playwright driving Debian's Chromium."""
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -21,6 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")  # the composer, in Swedish or English
 NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Search</title><h1>Search</h1></html>"
 
 
@@ -209,12 +211,27 @@ def log_in(page, user_or_email, password, *, landing: str = "**/hem/") -> None:
     user = (
         user_or_email if isinstance(user_or_email, User) else User.objects.get(email=user_or_email)
     )
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
+    page.goto("/konto/login/")  # by field name: the page may be in Swedish or English
+    page.locator("input[name=login]").fill(user.email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url(lambda url: "/konto/login/" not in url)  # signed in, or a code asked
     if "/konto/2fa/authenticate/" in page.url:
         page.locator("input[name=code]").fill(fresh_code(user))
-        page.get_by_role("button", name="Logga in").click()
+        page.locator("input[name=code]").press("Enter")
     page.wait_for_url(landing)
+
+
+def open_room(page, room) -> None:
+    """A chat room's page, once its socket is up."""
+    from playwright.sync_api import expect
+
+    page.goto(f"/rum/{room.pk}/")
+    expect(page.locator("#chat-room")).to_have_attribute("data-connection", "up")
+
+
+def write(page, text: str) -> None:
+    """Type a message in the composer and send it with Enter."""
+    box = page.get_by_role("textbox", name=MESSAGE_BOX)
+    box.fill(text)
+    box.press("Enter")

@@ -16,7 +16,15 @@ from playwright.sync_api import expect
 from chat import services
 from chat.models import Message, ReadState, Room
 from tests.factories import RoomFactory
-from tests.live import ARTIFACTS, assert_accessible, log_in, screenshot
+from tests.live import (
+    ARTIFACTS,
+    MESSAGE_BOX,
+    assert_accessible,
+    log_in,
+    open_room,
+    screenshot,
+    write,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,18 +35,6 @@ REPLY = re.compile(r"^(Svara|Reply)$")
 EDIT = re.compile(r"^(Ändra|Redigera|Edit)$")
 DELETE = re.compile(r"^(Radera|Delete)$")
 SAVE = re.compile(r"^(Spara|Save)$")
-MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
-
-
-def open_room(page, room):
-    page.goto(f"/rum/{room.pk}/")
-    expect(page.locator("#chat-room")).to_have_attribute("data-connection", "up")
-
-
-def write(page, text):
-    box = page.get_by_role("textbox", name=MESSAGE_BOX)
-    box.fill(text)
-    box.press("Enter")
 
 
 def message(page, text):

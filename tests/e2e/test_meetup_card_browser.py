@@ -13,22 +13,9 @@ from playwright.sync_api import expect
 from groups.services import meetups as meetup_services
 from groups.services.meetups import MeetupFields
 from tests.factories import GroupRoomFactory, MembershipFactory, UserFactory
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, log_in, open_room, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_url("**/hem/")
-
-
-def open_room(page, room):
-    page.goto(f"/rum/{room.pk}/")
-    expect(page.locator("#chat-room")).to_have_attribute("data-connection", "up")
 
 
 def schedule(host, room):

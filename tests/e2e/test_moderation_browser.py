@@ -21,20 +21,14 @@ from groups.models import Meetup
 from moderation.models import AuditEntry, CrisisContact, QueueItem, Sanction, WordRule
 from moderation.services import reports
 from tests.factories import GroupRoomFactory, MembershipFactory
-from tests.live import assert_accessible, log_in, screenshot
+from tests.live import MESSAGE_BOX, assert_accessible, log_in, open_room, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REPORT = re.compile(r"^(Anmäl|Report)$")
-MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
 HIDDEN_BY_MODERATOR = re.compile(r"(Dolt av en moderator|Hidden by a moderator)")
 REASON = re.compile(r"^(Intern anledning|Internal reason)")
 TO_MEMBER = re.compile(r"^(Meddelande till medlemmen|Message to the member)")
-
-
-def open_room(page, room):
-    page.goto(f"/rum/{room.pk}/")
-    expect(page.locator("#chat-room")).to_have_attribute("data-connection", "up")
 
 
 def open_dashboard(page):

@@ -11,11 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from community.models import Notification, NotificationPreferences, User
-from tests.live import assert_accessible, log_in, screenshot
+from tests.live import MESSAGE_BOX, assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
 
 
 def test_a_mention_rings_the_bell_live_and_all_can_be_marked_read(

@@ -3,17 +3,9 @@ and the settings page, and clean under axe in Swedish and English."""
 
 import pytest
 
-from tests.live import assert_accessible, screenshot
+from tests.live import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user, password):
-    page.goto("/konto/login/")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/hem/")
 
 
 @pytest.mark.parametrize("locale", ["sv-SE", "en-GB"])

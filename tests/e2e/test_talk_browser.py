@@ -15,13 +15,12 @@ from playwright.sync_api import expect
 from community.models import TalkProposal, TalkRequest
 from moderation import starter
 from moderation.models import CrisisContact, QueueItem, WordRule
-from tests.live import assert_accessible, log_in, screenshot
+from tests.live import MESSAGE_BOX, assert_accessible, log_in, screenshot
 from tests.support.factories import TalkRequestFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
 
 
 def test_staff_suggest_a_time_and_the_member_accepts_it_on_a_phone(

@@ -1,19 +1,16 @@
 """Two phones in one room through ``make cluster``'s nginx while its app processes are killed
 in turn: each page finds a live process by itself and shows every message once, in order."""
 
-import re
-
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from playwright.sync_api import expect
 
 from chat.models import Message
 from tests.engines import CHROMIUM, require_chromium
-from tests.live import CHROMIUM_ARGS, PHONE, assert_accessible, log_in, screenshot
+from tests.live import CHROMIUM_ARGS, PHONE, assert_accessible, log_in, open_room, screenshot, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MESSAGE_BOX = re.compile(r"^(Meddelande|Message)$")
 BODIES = "#chat-messages > li .chat-msg__body"
 
 
@@ -46,17 +43,6 @@ def servers_can_check(password, *users):
     for user in users:
         user.password = hasher.encode(password, hasher.salt())
         user.save(update_fields=["password"])
-
-
-def open_room(page, room):
-    page.goto(f"/rum/{room.pk}/")
-    expect(page.locator("#chat-room")).to_have_attribute("data-connection", "up")
-
-
-def write(page, text):
-    box = page.get_by_role("textbox", name=MESSAGE_BOX)
-    box.fill(text)
-    box.press("Enter")
 
 
 def test_pages_through_nginx_carry_on_while_each_app_process_is_killed(

@@ -1,10 +1,12 @@
 """The cluster as ``make cluster`` runs it, for the tests of this package that need one."""
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from bench.cluster import Cluster
 from tests.engines import require_postgres, require_redis, skip_or_fail
@@ -12,7 +14,7 @@ from tests.ops.processes import database_url
 
 
 @pytest.fixture(scope="module")
-def cluster(django_db_setup, tmp_path_factory):
+def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     """nginx over two daphne processes on the test database, one per test module."""
     require_postgres()
     require_redis()
@@ -28,3 +30,20 @@ def cluster(django_db_setup, tmp_path_factory):
     running = Cluster(processes=2, env=env, state_dir=state, log=state / "cluster.log").start()
     yield running
     running.stop()
+    with django_db_blocker.unblock():
+        _sessions_gone()
+
+
+def _sessions_gone(timeout: float = 10) -> None:
+    """Wait until the stopped processes' database sessions have ended: PostgreSQL refuses
+    to drop the test database while any is open."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:  # bounded
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.1)

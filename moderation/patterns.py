@@ -78,8 +78,19 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(name) if name else None
 
 
-@lru_cache(maxsize=100_000)
+# The stems of the words in use, about 200 bytes each. It was 100,000: every number and
+# new word in a chat filled it further, and a process grew by 20 MB before it was full.
+STEM_CACHE_SIZE = 10_000
+
+
 def stem(form: str, language: str) -> str:
+    if form.isdigit():
+        return form  # a number has no stem, and would only crowd the cache
+    return _stem(form, language)
+
+
+@lru_cache(maxsize=STEM_CACHE_SIZE)
+def _stem(form: str, language: str) -> str:
     stemmer = _stemmer(language)
     return stemmer.stemWord(form) if stemmer else form
 

@@ -190,3 +190,14 @@ def test_the_admin_refuses_a_pattern_that_does_not_read(admin_client):
         "pattern": ["A gap goes between two words."]
     }
     assert WordRule.objects.count() == before
+
+
+def test_reading_many_messages_keeps_the_stem_cache_bounded():
+    """A process's memory must not grow with every number and new word it reads."""
+    patterns._stem.cache_clear()
+    for n in range(patterns.STEM_CACHE_SIZE * 2):
+        patterns.read(f"meddelande {n} ord{n}").keys("sv")
+
+    cached = patterns._stem.cache_info().currsize
+    assert cached <= patterns.STEM_CACHE_SIZE
+    assert fires("tablett", "hon tog alla tabletterna 20 stycken")  # still stems as before

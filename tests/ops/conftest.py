@@ -1,16 +1,14 @@
 """The cluster as ``make cluster`` runs it, for the tests of this package that need one."""
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from bench.cluster import Cluster
 from tests.engines import require_postgres, require_redis, skip_or_fail
-from tests.ops.processes import database_url
+from tests.ops.processes import database_url, sessions_gone
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +29,4 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     yield running
     running.stop()
     with django_db_blocker.unblock():
-        _sessions_gone()
-
-
-def _sessions_gone(timeout: float = 10) -> None:
-    """Wait until the stopped processes' database sessions have ended: PostgreSQL refuses
-    to drop the test database while any is open."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:  # bounded
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.1)
+        sessions_gone()

@@ -22,6 +22,7 @@ from tests.ops.processes import (
     next_of,
     people_with_tokens,
     send_message,
+    sessions_gone,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,6 +40,7 @@ def outage():
     yield proxy, server
     server.stop()
     proxy.close()
+    sessions_gone()
 
 
 def http_get(

@@ -283,8 +283,11 @@ async def faults_scenario(data: dict, args, server_env: dict, say) -> dict:
 class Flood:
     """Sockets opening, subscribing and dropping at ``rate`` a second, round the clock."""
 
-    def __init__(self, url: str, users: list[dict], rooms: list[int], rate: float):
+    def __init__(self, url: str, users: list[dict], rooms: list[int], rate: float, head=None):
         self.url, self.users, self.rooms, self.rate = url, users, rooms, rate
+        # ``head(room)``: the seq a coming-back phone knows (the web client subscribes with
+        # its last seq); None: every socket is new and asks for the room from its start
+        self.head = head
         self.opened = 0
         self.failed = 0
 
@@ -309,7 +312,10 @@ class Flood:
                 open_timeout=10,
                 close_timeout=1,
             ) as ws:
-                await ws.send(json.dumps({"type": "subscribe", "room": room}))
+                after_seq = self.head(room) if self.head is not None else 0
+                await ws.send(
+                    json.dumps({"type": "subscribe", "room": room, "after_seq": after_seq})
+                )
                 async with asyncio.timeout(10):
                     while not (await ws.recv()).startswith('{"type":"subscribed"'):
                         pass
@@ -373,7 +379,8 @@ async def flood_scenario(data: dict, args, start_server, measured_phase, say) ->
 
         phases["steady"] = await phase("steady")
         stop = asyncio.Event()
-        flood = Flood(url, users[args.clients :] or users, rooms, args.flood_rate)
+        head = load.room_seq.__getitem__ if args.flood_from == "head" else None
+        flood = Flood(url, users[args.clients :] or users, rooms, args.flood_rate, head)
         flooding = asyncio.create_task(flood.run(stop))
         phases["flood"] = await phase("flood")
         stop.set()
@@ -401,6 +408,7 @@ async def flood_scenario(data: dict, args, start_server, measured_phase, say) ->
 
     return {
         "clients": args.clients,
+        "flood_from": args.flood_from,
         "rate_msg_s": args.rate,
         "flood_rate_per_s": args.flood_rate,
         "slow_readers": args.slow_readers,

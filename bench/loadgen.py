@@ -165,6 +165,7 @@ class Load:
         self.unacked: dict[int, int] = {}  # n -> send time, oldest first
         self.other_frames = Counter()
         self.last_frame_ns = time.perf_counter_ns()
+        self.room_seq: Counter = Counter()  # the newest seq acknowledged in each room
 
     # --- frames ------------------------------------------------------------------------
 
@@ -198,6 +199,9 @@ class Load:
             n = int(text[j : text.find('"', j)])
             self.unacked.pop(n, None)
             message = self.messages.get(n)
+            if message is not None:
+                room = message.sender.room
+                self.room_seq[room] = max(self.room_seq[room], json.loads(text)["seq"])
             if message is not None and message.phase is not None and message.phase.outcome is None:
                 message.phase.acks.append(now - message.sent_ns)
         elif text.startswith('{"type":"presence"'):

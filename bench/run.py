@@ -108,6 +108,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--slow-readers", type=int, default=50, help="flood: never-reading (50)")
     p.add_argument("--flood-seconds", type=float, default=10, help="flood: s per phase (10)")
     p.add_argument(
+        "--flood-from",
+        choices=("head", "start"),
+        default="head",
+        help="flood sockets subscribe from the room's newest seq, as a phone coming back\n"
+        "does (head), or from its start, each reading a full backlog (start)",
+    )
+    p.add_argument(
         "--only",
         default=",".join(DEFAULT_SCENARIOS),
         help="scenarios: " + ",".join(SCENARIOS) + " (all but soak); opt-in: " + ",".join(OPT_IN),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engines import CHROMIUM, require_chromium
+from tests.engines import CHROMIUM, other_sessions_ended, require_chromium
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PHONE = {"width": 390, "height": 844}
@@ -138,16 +138,7 @@ def _server_settled(grace: float = 0.3, timeout: float = 5.0) -> None:
     if connection.vendor != "postgresql":
         return
     time.sleep(grace)  # frames sent just before the page closed reach the server
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:  # bounded
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.05)
+    other_sessions_ended(busy_only=True, timeout=timeout)
 
 
 @pytest.fixture

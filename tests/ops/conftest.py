@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 
 from bench.cluster import Cluster
-from tests.engines import require_postgres, require_redis, skip_or_fail
-from tests.ops.processes import database_url, sessions_gone
+from tests.engines import other_sessions_ended, require_postgres, require_redis, skip_or_fail
+from tests.ops.processes import database_url
 
 
 @pytest.fixture(scope="module")
@@ -29,4 +29,4 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     yield running
     running.stop()
     with django_db_blocker.unblock():
-        sessions_gone()
+        other_sessions_ended()

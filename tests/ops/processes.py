@@ -12,7 +12,6 @@ import time
 
 import websockets
 from django.conf import settings
-from django.db import connection
 
 from community import services as community_services
 from tests.engines import skip_or_fail
@@ -154,18 +153,3 @@ async def next_of(ws, frame_type: str, wait: float = 5) -> dict:
 async def send_message(ws, room: int, client_id: str, body: str | None = None) -> None:
     frame = {"type": "message.send", "room": room, "body": body or client_id}
     await ws.send(json.dumps({**frame, "client_id": client_id}))
-
-
-def sessions_gone(timeout: float = 10) -> None:
-    """Wait until the stopped processes' database sessions have ended: PostgreSQL refuses
-    to drop the test database while any is open."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:  # bounded
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.1)

@@ -14,7 +14,7 @@ from django.test import Client
 
 from chat.models import Message
 from tests.chat.test_multiprocess import Daphne
-from tests.engines import require_postgres
+from tests.engines import other_sessions_ended, require_postgres
 from tests.ops.processes import (
     TcpProxy,
     connect,
@@ -22,7 +22,6 @@ from tests.ops.processes import (
     next_of,
     people_with_tokens,
     send_message,
-    sessions_gone,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +39,7 @@ def outage():
     yield proxy, server
     server.stop()
     proxy.close()
-    sessions_gone()
+    other_sessions_ended()
 
 
 def http_get(

@@ -14,12 +14,14 @@ django_asgi_app = get_asgi_application()  # loads the apps before anything impor
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from chat.auth import WebSocketAuthMiddleware  # noqa: E402
-from chat.routing import websocket_urlpatterns  # noqa: E402
+from chat.routing import KnownPathsOnly, websocket_urlpatterns  # noqa: E402
 from chat.wire import PreparedFrames  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": PreparedFrames(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": KnownPathsOnly(
+            PreparedFrames(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -1,7 +1,26 @@
 from django.urls import path
 
 from chat.consumers import ChatConsumer
+from community.realtime import CLOSE_NOT_FOUND
+
+SOCKET_PATH = "/ws/"
 
 websocket_urlpatterns = [
-    path("ws/", ChatConsumer.as_asgi()),
+    path(SOCKET_PATH.lstrip("/"), ChatConsumer.as_asgi()),
 ]
+
+
+class KnownPathsOnly:
+    """ASGI middleware: a socket at any path but ``/ws/`` is refused at the handshake
+    (daphne answers 403), before its credentials are looked up. Channels' router would
+    raise instead, which the server turns into a 500 and a logged error."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and scope["path"] != SOCKET_PATH:
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": CLOSE_NOT_FOUND})
+            return
+        await self.app(scope, receive, send)

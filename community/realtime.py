@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 CLOSE_NORMAL = 1000
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404  # no socket at that path (refused at the handshake)
 CLOSE_UNAVAILABLE = 4503  # the database cannot be reached just now: reconnect later
 
 # Consumers' database calls run on a pool of threads, each with its own connection, not on

@@ -123,7 +123,11 @@ async def test_malformed_frames_get_an_error_and_the_socket_survives(member_cook
 async def test_a_socket_at_an_unknown_path_is_refused_not_an_error(member_cookie, path):
     """Only ``/ws/`` is a socket: any other path is turned away at the handshake (daphne
     answers 403), before anything looks at who is asking, instead of a server error."""
-    headers = [(b"cookie", member_cookie), (b"host", b"localhost"), (b"origin", b"http://localhost")]
+    headers = [
+        (b"cookie", member_cookie),
+        (b"host", b"localhost"),
+        (b"origin", b"http://localhost"),
+    ]
     communicator = WebsocketCommunicator(application, path, headers=headers)
 
     connected, code = await communicator.connect()

@@ -3,7 +3,18 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -16,17 +27,22 @@ from groups import selectors as group_selectors
 BACKLOG_LIMIT = 200
 PAGE_LIMIT = 100
 PUBLIC_STATES = (Message.State.VISIBLE, Message.State.DELETED)
-# Of a message's author only the pseudonym is read: least data, and less to load per row.
-_AUTHOR_DETAILS = [
-    f"author__{field.name}"
-    for field in Message._meta.get_field("author").related_model._meta.concrete_fields
-    if field.name not in ("id", "display_name")
-]
 
 
 def with_author_names(messages: QuerySet[Message]) -> QuerySet[Message]:
-    """Messages ready for ``message_payload``: author pseudonym and meetup card joined."""
-    return messages.select_related("author", "meetup").defer(*_AUTHOR_DETAILS)
+    """Messages ready for ``message_payload``: of each author only the pseudonym is read
+    (least data), once per author rather than joined into every row."""
+    names = get_user_model().objects.only("id", "display_name")
+    return messages.prefetch_related(Prefetch("author", queryset=names))
+
+
+def with_meetup_cards(messages: list[Message]) -> list[Message]:
+    """The meetups of the messages that carry a card, in one query and only when some do
+    (most pages have none, and joining the empty columns into every row costs more)."""
+    carrying = [m for m in messages if m.meetup_id and not Message.meetup.is_cached(m)]
+    if carrying:
+        prefetch_related_objects(carrying, "meetup")
+    return messages
 
 
 @dataclass(frozen=True)
@@ -102,13 +118,22 @@ def messages_between(
     return message_payloads(list(messages), muted=viewer.muted, viewer=viewer)
 
 
-def reactions_by_message(message_ids, *, muted=frozenset()) -> dict[int, list[dict]]:
-    rows = Reaction.objects.filter(message_id__in=message_ids).values_list(
-        "message_id", "emoji", "user_id"
-    )
+def reactions_by_message(messages: list[Message], *, muted=frozenset()) -> dict[int, list[dict]]:
+    """The reactions on these messages, read by each room's span of seqs: a page binds two
+    numbers instead of one per message (reactions in the span on other messages are dropped)."""
+    wanted = {m.pk for m in messages}
+    spans: dict[int, list[int]] = defaultdict(list)
+    for m in messages:
+        spans[m.room_id].append(m.seq)
+    in_spans = Q()
+    for room_id, seqs in spans.items():
+        in_spans |= Q(message__room_id=room_id, message__seq__range=(min(seqs), max(seqs)))
+    rows = Reaction.objects.filter(in_spans) if wanted else Reaction.objects.none()
     users: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for message_id, emoji, user_id in rows.order_by("created_at", "id"):
-        if user_id not in muted:
+    for message_id, emoji, user_id in rows.values_list("message_id", "emoji", "user_id").order_by(
+        "created_at", "id"
+    ):
+        if message_id in wanted and user_id not in muted:
             users[message_id][emoji].append(user_id)
     return {
         message_id: [
@@ -125,7 +150,8 @@ def message_payloads(
 ) -> list[dict]:
     """Payloads for one viewer (with their ``actions``), or for a broadcast (``actions``
     left empty: each reader's consumer splices in those of their role)."""
-    reactions = reactions_by_message([m.pk for m in messages], muted=muted)
+    reactions = reactions_by_message(messages, muted=muted)
+    with_meetup_cards(messages)
     return [
         message_payload(m, reactions.get(m.pk, []), actions=viewer.actions(m) if viewer else [])
         for m in messages
@@ -224,7 +250,7 @@ def _last_messages(rooms: list[Room], *, user, muted) -> list[dict | None]:
         .values_list("pk", "last_id")
     )
     found = with_author_names(Message.objects).filter(pk__in=[i for i in ids.values() if i])
-    by_id = {m.pk: m for m in found}
+    by_id = {m.pk: m for m in with_meetup_cards(list(found))}
     payloads = {m.pk: message_payload(m, []) for m in by_id.values()}
     return [payloads.get(ids.get(room.pk)) for room in rooms]
 

@@ -10,7 +10,10 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from chat import services as chat_services
 from chat.models import Message
@@ -205,3 +208,31 @@ async def test_the_live_card_carries_its_data(host, room, reader):
     assert frame["message"]["card"]["event"] == "created"
     assert frame["message"]["card"]["place"] == "Stadsbiblioteket"
     await socket.disconnect()
+
+
+def test_a_history_page_reads_authors_and_meetups_once_however_many_cards_it_holds(
+    host, room, reader, send, settings, django_assert_max_num_queries
+):
+    # given: three meetup cards among messages from four authors
+    settings.CHAT_SEND_LIMIT = 100
+    others = [MembershipFactory(group=room.group).user for _ in range(3)]
+    scheduled = [schedule(host, room, title=f"Träff {n}") for n in range(3)]
+    for n in range(12):
+        send([reader, *others][n % 4], room, f"nr {n}")
+    client = APIClient()
+    client.force_authenticate(reader)
+    url = f"/api/v1/rooms/{room.pk}/messages/"
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, {"after_seq": 14, "limit": 1})
+
+    # when
+    with django_assert_max_num_queries(len(small.captured_queries) + 1):
+        page = client.get(url, {"after_seq": 0, "limit": 100}).json()["results"]
+
+    # then: the one more query is the meetups', for all three cards
+    assert [m["meetup"]["title"] for m in page if m["meetup"]] == ["Träff 0", "Träff 1", "Träff 2"]
+    assert [m["meetup"]["id"] for m in page if m["meetup"]] == [m.pk for m in scheduled]
+    assert {m["author"]["display_name"] for m in page} == {
+        u.display_name for u in [host, reader, *others]
+    }
+    assert len(page) == 15

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from asgi import application
 from community import services
+from community.authentication import token_authenticate
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -246,6 +247,26 @@ def test_using_a_token_keeps_it_alive_for_the_idle_time(member, settings):
     expiry = AuthToken.objects.get(user=member).expiry
     idle = settings.REST_KNOX["TOKEN_TTL"]
     assert timezone.now() + idle - timedelta(minutes=1) < expiry <= timezone.now() + idle
+
+
+def test_a_token_is_checked_in_one_query_however_many_the_account_holds(
+    member, django_assert_num_queries
+):
+    # given: the phone's token, the account's other tokens, one of them past its idle time
+    others = [services.token_create(user=member) for _ in range(3)]
+    phone = services.token_create(user=member)
+    AuthToken.objects.filter(token_key=others[0][:8]).update(
+        expiry=timezone.now() - timedelta(days=1)
+    )
+
+    # when
+    with django_assert_num_queries(1):
+        found = token_authenticate(key=phone)
+
+    # then: the expired one is left to the nightly purge (``api_tokens_purge``)
+    assert found is not None
+    assert found[0] == member
+    assert AuthToken.objects.filter(user=member).count() == 4
 
 
 async def test_delete_signs_out_only_that_token_and_closes_only_its_sockets(member):

@@ -71,14 +71,31 @@ def current_document(document: str) -> LegalDocument | None:
     return next((doc for doc in current_documents() if doc.document == document), None)
 
 
+def current_versions() -> dict[str, str]:
+    """Each document's current version name: what every post asks about, so names only,
+    never the texts of all versions."""
+    published = LegalVersion.objects.filter(published_at__lte=timezone.now()).order_by(
+        "-published_at", "-id"
+    )
+    newest: dict[str, str] = {}
+    for document, version in published.values_list("document", "version"):
+        newest.setdefault(document, version)
+    return {doc.document: newest.get(doc.document, doc.version) for doc in DOCUMENTS}
+
+
 def documents_to_accept(*, user) -> list[LegalDocument]:
     """The current documents this person has not accepted in their current version."""
     if not (user and user.is_authenticated):
         return []
-    current = current_documents()
+    current = current_versions()
     accepted = set(
-        Consent.objects.filter(
-            user_id=user.pk, document__in=[doc.document for doc in current]
-        ).values_list("document", "version")
+        Consent.objects.filter(user_id=user.pk, document__in=list(current)).values_list(
+            "document", "version"
+        )
     )
-    return [doc for doc in current if (doc.document, doc.version) not in accepted]
+    waiting = {
+        document for document, version in current.items() if (document, version) not in accepted
+    }
+    if not waiting:
+        return []
+    return [doc for doc in current_documents() if doc.document in waiting]

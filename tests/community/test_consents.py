@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from chat.models import Message, Room
-from community import legal, services
+from community import legal, policies, services
 from community.models import Article, Consent, LegalVersion, SupportEntry
 from groups.models import Meetup, PeerGroup
 from tests.factories import MembershipFactory, PeerGroupFactory, RoomFactory
@@ -53,6 +55,24 @@ def test_a_version_published_for_later_is_not_asked_for_yet(member):
     publish(published_at=timezone.now() + timedelta(days=1))
 
     assert client_for(member).get(ME).json()["consents_required"] == []
+
+
+def test_whether_one_may_post_reads_version_names_not_whole_documents(member):
+    # given: years of published versions, each with its whole text, all accepted
+    for year in range(2027, 2037):
+        for document in ("privacy_notice", "code_of_conduct"):
+            publish(document, f"{year}-01", text="Hela texten. " * 2000)
+            services.consent_accept(user=member, document=document, version=f"{year}-01")
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        allowed = policies.may_post(user=member)
+
+    # then: every post asks this, so it reads names and versions only
+    assert allowed is True
+    assert len(queries.captured_queries) == 2
+    assert all('"text"' not in q["sql"] for q in queries.captured_queries)
+    assert all('"changes"' not in q["sql"] for q in queries.captured_queries)
 
 
 def test_accepting_records_the_text_seen_and_is_idempotent(member):

@@ -121,6 +121,8 @@ def messages_between(
 def reactions_by_message(messages: list[Message], *, muted=frozenset()) -> dict[int, list[dict]]:
     """The reactions on these messages, read by each room's span of seqs: a page binds two
     numbers instead of one per message (reactions in the span on other messages are dropped)."""
+    if not messages:
+        return {}
     wanted = {m.pk for m in messages}
     spans: dict[int, list[int]] = defaultdict(list)
     for m in messages:
@@ -128,7 +130,7 @@ def reactions_by_message(messages: list[Message], *, muted=frozenset()) -> dict[
     in_spans = Q()
     for room_id, seqs in spans.items():
         in_spans |= Q(message__room_id=room_id, message__seq__range=(min(seqs), max(seqs)))
-    rows = Reaction.objects.filter(in_spans) if wanted else Reaction.objects.none()
+    rows = Reaction.objects.filter(in_spans)
     users: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for message_id, emoji, user_id in rows.values_list("message_id", "emoji", "user_id").order_by(
         "created_at", "id"

@@ -50,21 +50,21 @@ PRIVACY_NOTICE = LegalDocument(
 DOCUMENTS = (CODE_OF_CONDUCT, PRIVACY_NOTICE)
 
 
-def current_documents() -> tuple[LegalDocument, ...]:
-    """Each document in its newest published version (one query)."""
+def _newest_published(*fields: str) -> dict[str, dict]:
+    """Each published document's newest version, as the named fields only (one query)."""
     published = LegalVersion.objects.filter(published_at__lte=timezone.now()).order_by(
         "-published_at", "-id"
     )
-    newest: dict[str, LegalVersion] = {}
-    for version in published.only("document", "version", "text", "changes"):
-        newest.setdefault(version.document, version)
-    return tuple(_as_published(doc, newest.get(doc.document)) for doc in DOCUMENTS)
+    newest: dict[str, dict] = {}
+    for row in published.values("document", *fields):
+        newest.setdefault(row.pop("document"), row)
+    return newest
 
 
-def _as_published(doc: LegalDocument, version: LegalVersion | None) -> LegalDocument:
-    if version is None:
-        return doc
-    return replace(doc, version=version.version, text=version.text, changes=version.changes)
+def current_documents() -> tuple[LegalDocument, ...]:
+    """Each document in its newest published version (one query)."""
+    newest = _newest_published("version", "text", "changes")
+    return tuple(replace(doc, **newest.get(doc.document, {})) for doc in DOCUMENTS)
 
 
 def current_document(document: str) -> LegalDocument | None:
@@ -74,13 +74,10 @@ def current_document(document: str) -> LegalDocument | None:
 def current_versions() -> dict[str, str]:
     """Each document's current version name: what every post asks about, so names only,
     never the texts of all versions."""
-    published = LegalVersion.objects.filter(published_at__lte=timezone.now()).order_by(
-        "-published_at", "-id"
-    )
-    newest: dict[str, str] = {}
-    for document, version in published.values_list("document", "version"):
-        newest.setdefault(document, version)
-    return {doc.document: newest.get(doc.document, doc.version) for doc in DOCUMENTS}
+    newest = _newest_published("version")
+    return {
+        doc.document: newest.get(doc.document, {}).get("version", doc.version) for doc in DOCUMENTS
+    }
 
 
 def documents_to_accept(*, user) -> list[LegalDocument]:

@@ -13,6 +13,7 @@ django_asgi_app = get_asgi_application()  # loads the apps before anything impor
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from chat.admission import AdmitWhileKeepingUp  # noqa: E402
 from chat.auth import WebSocketAuthMiddleware  # noqa: E402
 from chat.routing import KnownPathsOnly, websocket_urlpatterns  # noqa: E402
 from chat.wire import PreparedFrames  # noqa: E402
@@ -21,7 +22,9 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": KnownPathsOnly(
-            PreparedFrames(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            AdmitWhileKeepingUp(
+                PreparedFrames(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            )
         ),
     }
 )

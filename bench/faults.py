@@ -32,6 +32,7 @@ from bench.cluster import Cluster, http_status
 
 HERE = Path(__file__).resolve().parent
 RECONNECT_PAUSE = (0.05, 0.25)  # a client's wait before reconnecting, with jitter
+CLOSE_BUSY = 4503  # the server refused a new socket while busy (chat.admission)
 SEND_WINDOW = 20  # the sender waits for acks when this many are outstanding
 
 
@@ -289,6 +290,7 @@ class Flood:
         # its last seq); None: every socket is new and asks for the room from its start
         self.head = head
         self.opened = 0
+        self.refused = 0
         self.failed = 0
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -320,6 +322,11 @@ class Flood:
                     while not (await ws.recv()).startswith('{"type":"subscribed"'):
                         pass
                 self.opened += 1
+        except ConnectionClosed as closed:
+            if closed.rcvd is not None and closed.rcvd.code == CLOSE_BUSY:
+                self.refused += 1  # the server was busy: a real client comes back later
+            else:
+                self.failed += 1
         except (OSError, TimeoutError, WebSocketException):
             self.failed += 1
 
@@ -387,6 +394,7 @@ async def flood_scenario(data: dict, args, start_server, measured_phase, say) ->
         await flooding
         phases["flood"]["flood_sockets_opened"] = flood.opened
         phases["flood"]["flood_failed"] = flood.failed
+        phases["flood"]["flood_refused"] = flood.refused
         phases["steady_again"] = await phase("steady_again")
         slow = await slow_readers(url, users[args.clients :] or users, rooms, args.slow_readers)
         phases["slow_readers"] = await phase("slow_readers")
@@ -419,6 +427,7 @@ async def flood_scenario(data: dict, args, start_server, measured_phase, say) ->
         "lost": {k: v["lost"] for k, v in phases.items()},
         "flood_sockets_opened": phases["flood"]["flood_sockets_opened"],
         "flood_failed": phases["flood"]["flood_failed"],
+        "flood_refused": phases["flood"]["flood_refused"],
         "slow_sockets_opened": phases["slow_readers"]["slow_sockets_opened"],
         "phases": phases,
     }

@@ -13,6 +13,7 @@ the generator spends as little CPU as it can: it shares the machine with the ser
 
 import asyncio
 import json
+import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -98,6 +99,14 @@ class Message:
         self.sent_ns = sent_ns
 
 
+class Refused(WebSocketException):
+    """The server accepted the socket and closed it before the subscribe was answered."""
+
+    def __init__(self, code):
+        super().__init__(f"closed with {code}")
+        self.code = code
+
+
 class Client:
     def __init__(self, load: "Load", index: int, user: dict, room: int):
         self.load = load
@@ -126,7 +135,15 @@ class Client:
         await self.ws.send(
             json.dumps({"type": "subscribe", "room": self.room, "after_seq": after_seq})
         )
-        await asyncio.wait_for(self.subscribed.wait(), open_timeout)
+        answered = asyncio.ensure_future(self.subscribed.wait())
+        await asyncio.wait(
+            {answered, self.reader}, timeout=open_timeout, return_when="FIRST_COMPLETED"
+        )
+        if not answered.done():
+            answered.cancel()
+            if self.reader.done():  # closed before it answered: 4503 while the server is busy
+                raise Refused(self.ws.close_code)
+            raise TimeoutError("no subscribed frame")
 
     async def _read(self) -> None:
         try:
@@ -227,7 +244,7 @@ class Load:
         *,
         senders_per_room: int = 0,
         concurrency: int = 20,
-        attempts: int = 3,
+        attempts: int = 8,
         open_timeout: float = 30.0,
         deadline: float = 120.0,
     ) -> dict:
@@ -246,13 +263,16 @@ class Load:
 
         async def one(client: Client):
             async with gate:
-                for _attempt in range(attempts):  # bounded: a real client retries too
+                for attempt in range(attempts):  # bounded: a real client retries too
                     try:
                         await client.open(self.url, open_timeout)
                     except (OSError, TimeoutError, WebSocketException) as error:
                         failures[type(error).__name__] += 1
                         await client.close()
                         client.subscribed.clear()
+                        # backoff with equal jitter, as the web client (socket.js)
+                        ceiling = min(15.0, 0.5 * 2**attempt)
+                        await asyncio.sleep(ceiling / 2 + random.random() * ceiling / 2)
                         continue
                     self.room_size[client.room] += 1
                     return

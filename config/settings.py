@@ -367,10 +367,14 @@ PRESENCE_ANNOUNCE_SECONDS = env.float("PRESENCE_ANNOUNCE_SECONDS", default=1.0)
 
 # Socket admission (chat.admission): a new socket is accepted and closed with 4503 (the
 # client comes back after its backoff) while this many handshakes are under way in the
-# process, or while its event loop runs more than this many milliseconds late (smoothed),
-# so a storm of connects cannot hold up the room frames of the sockets already open.
+# process, while its event loop runs more than this many milliseconds late, or while the
+# process uses more than this share of a core (both smoothed), so a storm of connects
+# cannot hold up the room frames of the sockets already open.
 SOCKET_HANDSHAKES_AT_ONCE = env.int("SOCKET_HANDSHAKES_AT_ONCE", default=16)
 SOCKET_ADMIT_LAG_MS = env.float("SOCKET_ADMIT_LAG_MS", default=25.0)
+SOCKET_ADMIT_CPU_PERCENT = env.float("SOCKET_ADMIT_CPU_PERCENT", default=75.0)
+# ... but even then one new socket every this many seconds comes in.
+SOCKET_ADMIT_FLOOR_SECONDS = env.float("SOCKET_ADMIT_FLOOR_SECONDS", default=0.5)
 
 # Outside staffed hours, this many reports of one message hide it until a moderator looks.
 MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=3)

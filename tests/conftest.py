@@ -23,9 +23,10 @@ def _fast_test_settings():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Presence told at every change; tests/chat/test_presence_announcer.py sets a window.
     settings.PRESENCE_ANNOUNCE_SECONDS = 0
-    # Sockets are not refused for a late loop (a busy test machine is no busy server);
-    # tests/chat/test_admission.py sets a limit.
+    # Sockets are not refused for a late loop or a busy CPU (a busy test machine is no busy
+    # server); tests/chat/test_admission.py sets limits.
     settings.SOCKET_ADMIT_LAG_MS = 60_000
+    settings.SOCKET_ADMIT_CPU_PERCENT = 10_000
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,6 +2,8 @@
 too many handshakes under way, or its event loop running late (``chat.admission``)."""
 
 import asyncio
+import contextlib
+import threading
 import time
 
 import pytest
@@ -33,9 +35,28 @@ async def _until(condition, wait: float = 3.0) -> None:
             await asyncio.sleep(0.01)
 
 
+@contextlib.contextmanager
+def busy_elsewhere():
+    """Work on another thread: the loop stays on time, the process is near a full core."""
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            sum(range(1000))
+
+    worker = threading.Thread(target=spin)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join()
+
+
 @pytest.fixture
 def lag_limit(settings):
     settings.SOCKET_ADMIT_LAG_MS = 40
+    settings.SOCKET_ADMIT_FLOOR_SECONDS = 60
     return settings
 
 
@@ -96,3 +117,38 @@ async def test_a_handshake_given_up_before_its_answer_frees_its_place(settings):
 
     assert gate.in_flight == 0
     assert await _handshake(BAD_TOKEN) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_while_the_process_is_near_a_full_core_a_new_socket_is_refused_until_it_is_not(
+    settings, member, topic_room
+):
+    settings.SOCKET_ADMIT_CPU_PERCENT = 40
+    settings.SOCKET_ADMIT_FLOOR_SECONDS = 60
+    gate = admission.gate()
+    assert await _handshake(BAD_TOKEN) == {"type": "websocket.close", "code": 4401}
+
+    with busy_elsewhere():
+        await _until(lambda: gate.cpu * 100 > 40, wait=5)  # (no lag limit in the tests)
+
+        assert await _handshake(BAD_TOKEN) == {"type": "websocket.close", "code": 4503}
+
+    await _until(lambda: not gate.busy())
+    socket = await open_socket(member)
+    assert (await subscribe(socket, topic_room.pk))["room"] == topic_room.pk
+    await socket.disconnect()
+
+
+async def test_a_process_that_stays_busy_still_lets_one_socket_in_every_so_often(settings):
+    settings.SOCKET_ADMIT_CPU_PERCENT = 40
+    settings.SOCKET_ADMIT_FLOOR_SECONDS = 0.5
+    gate = admission.gate()
+    with busy_elsewhere():
+        await _until(lambda: gate.cpu * 100 > 40, wait=5)
+        heard = [await _handshake(BAD_TOKEN), await _handshake(BAD_TOKEN)]
+        await asyncio.sleep(0.6)
+        heard.append(await _handshake(BAD_TOKEN))
+        busy = gate.busy()
+
+    # 4401: let in and its (bad) token looked up; 4503: refused before that
+    assert [frame["code"] for frame in heard] == [4401, 4503, 4401]
+    assert busy

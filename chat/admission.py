@@ -61,21 +61,20 @@ class Gate:
         if self.in_flight >= settings.SOCKET_HANDSHAKES_AT_ONCE:
             return False
         now = asyncio.get_running_loop().time()
-        busy = (
-            self.lag * 1000 > settings.SOCKET_ADMIT_LAG_MS
-            or self.cpu * 100 > settings.SOCKET_ADMIT_CPU_PERCENT
-        )
-        # Busy or not, one socket every SOCKET_ADMIT_FLOOR_SECONDS comes in: a process
-        # that stays busy for long still takes new people, only slowly.
-        if busy and now - self.admitted_at < settings.SOCKET_ADMIT_FLOOR_SECONDS:
+        # Loaded or not, one socket every SOCKET_ADMIT_FLOOR_SECONDS comes in: a process
+        # that stays loaded for long still takes new people, only slowly.
+        if self._loaded() and now - self.admitted_at < settings.SOCKET_ADMIT_FLOOR_SECONDS:
             return False
         self.admitted_at = now
         self.in_flight += 1
         return True
 
     def busy(self) -> bool:
-        """Whether a socket arriving now would be refused (for tests and the log)."""
-        return self.in_flight >= settings.SOCKET_HANDSHAKES_AT_ONCE or (
+        """Whether a socket arriving now would be refused, the floor aside."""
+        return self.in_flight >= settings.SOCKET_HANDSHAKES_AT_ONCE or self._loaded()
+
+    def _loaded(self) -> bool:
+        return (
             self.lag * 1000 > settings.SOCKET_ADMIT_LAG_MS
             or self.cpu * 100 > settings.SOCKET_ADMIT_CPU_PERCENT
         )

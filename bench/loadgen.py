@@ -102,10 +102,6 @@ class Message:
 class Refused(WebSocketException):
     """The server accepted the socket and closed it before the subscribe was answered."""
 
-    def __init__(self, code):
-        super().__init__(f"closed with {code}")
-        self.code = code
-
 
 class Client:
     def __init__(self, load: "Load", index: int, user: dict, room: int):
@@ -142,7 +138,7 @@ class Client:
         if not answered.done():
             answered.cancel()
             if self.reader.done():  # closed before it answered: 4503 while the server is busy
-                raise Refused(self.ws.close_code)
+                raise Refused(f"closed with {self.ws.close_code}")
             raise TimeoutError("no subscribed frame")
 
     async def _read(self) -> None:

@@ -7,11 +7,13 @@ import threading
 import time
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from asgi import application
 from chat import admission
-from tests.ws import HOST, ORIGIN, open_socket, subscribe
+from community import services
+from tests.ws import HOST, ORIGIN, _session_cookie, open_socket, subscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,3 +154,34 @@ async def test_a_process_that_stays_busy_still_lets_one_socket_in_every_so_often
     # 4401: let in and its (bad) token looked up; 4503: refused before that
     assert [frame["code"] for frame in heard] == [4401, 4503, 4401]
     assert busy
+
+
+@pytest.fixture(params=["member", "moderator", "coordinator", "admin_user"])
+def person(request):
+    return request.getfixturevalue(request.param)
+
+
+@pytest.mark.parametrize("credential", ["session", "token"])
+async def test_a_busy_process_refuses_every_role_and_credential_alike(settings, person, credential):
+    user = person
+    if credential == "session":
+        headers = [(b"cookie", await sync_to_async(_session_cookie)(user)), HOST, ORIGIN]
+    else:
+        token = await sync_to_async(services.token_create)(user=user)
+        headers = [(b"authorization", f"Token {token}".encode()), HOST]
+    settings.SOCKET_HANDSHAKES_AT_ONCE = 1
+    gate = admission.gate()
+    pending = WebsocketCommunicator(application, "/ws/", headers=BAD_TOKEN)
+    assert not pending.future.done()
+    await _until(lambda: gate.in_flight == 1)
+
+    assert await _handshake(headers) == {"type": "websocket.close", "code": 4503}
+
+    await pending.connect()
+    await pending.disconnect()
+    socket = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, _ = await socket.connect()
+    assert connected
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from() == {"type": "pong"}  # let in once not busy
+    await socket.disconnect()

@@ -11,20 +11,19 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()  # loads the apps before anything imports models
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from chat.admission import AdmitWhileKeepingUp  # noqa: E402
 from chat.auth import WebSocketAuthMiddleware  # noqa: E402
-from chat.routing import KnownPathsOnly, websocket_urlpatterns  # noqa: E402
+from chat.consumers import ChatConsumer  # noqa: E402
+from chat.routing import KnownPathsOnly  # noqa: E402
 from chat.wire import PreparedFrames  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": KnownPathsOnly(
-            AdmitWhileKeepingUp(
-                PreparedFrames(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))
-            )
+            AdmitWhileKeepingUp(PreparedFrames(WebSocketAuthMiddleware(ChatConsumer.as_asgi())))
         ),
     }
 )

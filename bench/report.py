@@ -205,7 +205,7 @@ def _is_app(path: str) -> bool:
 
 
 def _interesting(name: str, path: str) -> bool:
-    if name.startswith("_TokenOrOriginCheckedSession.__call__"):
+    if name.startswith("WebSocketAuthMiddleware.__call__"):
         return False  # middleware around each consumer's whole life, not auth work
     if _is_app(path):
         return True

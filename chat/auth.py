@@ -7,13 +7,14 @@ The consumer reads the verdict from ``scope["user"]`` and ``scope["auth_close_co
 closes with 4401 or 4403.
 """
 
+from importlib import import_module
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from channels.auth import AuthMiddleware
-from channels.middleware import BaseMiddleware
-from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
+from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils.http import is_same_domain
 
@@ -100,49 +101,57 @@ def _token_credential(key: str) -> tuple:
     return user, credential_group("token", token.digest)
 
 
-class _TokenOrOriginCheckedSession(BaseMiddleware):
-    async def __call__(self, scope, receive, send):
-        scope = dict(scope)
-        authorization = _header(scope, b"authorization")
-        if authorization is not None:
-            keyword, _, key = authorization.partition(" ")
-            valid = keyword == "Token" and key.strip()
-            user, group = await _token_credential(key.strip()) if valid else (AnonymousUser(), None)
-            scope["user"], scope["credential_group"] = user, group
-        elif scope["user"].is_authenticated and not origin_allowed(scope):
-            scope["user"] = AnonymousUser()
-            scope["auth_close_code"] = CLOSE_FORBIDDEN
-        elif scope["user"].is_authenticated:
-            scope["credential_group"] = credential_group("session", scope["session"].session_key)
-        if not scope["user"].is_authenticated:
-            scope.setdefault("auth_close_code", CLOSE_NOT_SIGNED_IN)
-        return await super().__call__(scope, receive, send)
+@in_database
+def _session_user(session_key: str):
+    """The session's user as a page request would find it (Django's own ``get_user``: a
+    session signed with an old password hash is flushed and finds no one)."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return auth.get_user(SimpleNamespace(session=session))
 
 
-class _TryAgainWhenDatabaseDown:
-    """A handshake that cannot reach the database (the session or token lookup) is accepted
-    and closed with 4503 (a socket's 503) instead of failing as a server error."""
+def _session_key(scope) -> str | None:
+    cookie = _header(scope, b"cookie")
+    return parse_cookie(cookie).get(settings.SESSION_COOKIE_NAME) if cookie else None
+
+
+async def _verdict(scope) -> dict:
+    """What the consumer needs to know of the caller: ``user``, and ``credential_group``
+    (signed in) or ``auth_close_code`` (not)."""
+    authorization = _header(scope, b"authorization")
+    if authorization is not None:
+        keyword, _, key = authorization.partition(" ")
+        valid = keyword == "Token" and key.strip()
+        user, group = await _token_credential(key.strip()) if valid else (AnonymousUser(), None)
+        verdict = {"user": user, "credential_group": group}
+    else:
+        session_key = _session_key(scope)
+        user = await _session_user(session_key) if session_key else AnonymousUser()
+        if user.is_authenticated and not origin_allowed(scope):
+            return {"user": AnonymousUser(), "auth_close_code": CLOSE_FORBIDDEN}
+        verdict = {"user": user}
+        if user.is_authenticated:
+            verdict["credential_group"] = credential_group("session", session_key)
+    if not verdict["user"].is_authenticated:
+        verdict["auth_close_code"] = CLOSE_NOT_SIGNED_IN
+    return verdict
+
+
+class WebSocketAuthMiddleware:
+    """ASGI middleware: the verdict on the caller's credentials, put in one copy of the scope.
+
+    One layer instead of Channels' cookie, session and auth stack: each of those keeps a
+    copy of the scope (and the session) alive for the socket's whole life. A handshake that
+    cannot reach the database for its lookup is accepted and closed with 4503 (a socket's
+    503) instead of failing as a server error."""
 
     def __init__(self, inner):
         self.inner = inner
 
     async def __call__(self, scope, receive, send):
-        accepted = False
-
-        async def watching_send(message):
-            nonlocal accepted
-            accepted = accepted or message["type"] == "websocket.accept"
-            await send(message)
-
         try:
-            return await self.inner(scope, receive, watching_send)
+            verdict = await _verdict(scope)
         except DATABASE_DOWN:
-            if not accepted:
-                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.accept"})
             await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
-
-
-def WebSocketAuthMiddleware(inner):  # noqa: N802 - named like Channels' stacks
-    return _TryAgainWhenDatabaseDown(
-        CookieMiddleware(SessionMiddleware(AuthMiddleware(_TokenOrOriginCheckedSession(inner))))
-    )
+            return None
+        return await self.inner({**scope, **verdict}, receive, send)

@@ -132,7 +132,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.user = self.scope["user"]
         self.rooms: dict[int, Subscription] = {}
-        self.errors: deque[float] = deque()
+        self.errors: list[float] = []  # when this socket's recent mistakes were: at most 10
         try:
             self.muted = await in_database(selectors.muted_ids)(user=self.user)
             moderation_groups = await in_database(ports.moderation().socket_groups)(self.user)
@@ -436,8 +436,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if isinstance(error, Unavailable):
             return  # our outage, not the client's mistake
         now = time.monotonic()
-        self.errors.append(now)
-        while self.errors and self.errors[0] < now - ABUSE_WINDOW_SECONDS:
-            self.errors.popleft()
+        self.errors = [t for t in self.errors if t >= now - ABUSE_WINDOW_SECONDS] + [now]
         if len(self.errors) >= ABUSE_ERRORS:
             await self.close(code=CLOSE_ABUSE)

@@ -1,19 +1,15 @@
-from django.urls import path
+"""The one socket route: ``/ws/``, served by ``chat.consumers.ChatConsumer`` (asgi.py)."""
 
-from chat.consumers import ChatConsumer
 from community.realtime import CLOSE_NOT_FOUND
 
 SOCKET_PATH = "/ws/"
 
-websocket_urlpatterns = [
-    path(SOCKET_PATH.lstrip("/"), ChatConsumer.as_asgi()),
-]
-
 
 class KnownPathsOnly:
     """ASGI middleware: a socket at any path but ``/ws/`` is refused at the handshake
-    (daphne answers 403), before its credentials are looked up. Channels' router would
-    raise instead, which the server turns into a 500 and a logged error."""
+    (daphne answers 403), before its credentials are looked up. With one route, Channels'
+    URL router would only add a copy of the scope kept for each socket's life, and it
+    raises on an unknown path, which the server turns into a 500 and a logged error."""
 
     def __init__(self, app):
         self.app = app

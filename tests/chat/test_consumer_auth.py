@@ -6,7 +6,9 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from asgi import application
+from chat.auth import WebSocketAuthMiddleware
 from community import services
+from community.realtime import credential_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -133,4 +135,46 @@ async def test_a_socket_at_an_unknown_path_is_refused_not_an_error(member_cookie
     connected, code = await communicator.connect()
 
     assert (connected, code) == (False, 4404)
+    await communicator.disconnect()
+
+
+async def test_a_socket_keeps_the_verdict_not_the_session_or_the_cookies(member_cookie, member):
+    """An open socket holds who is asking and its credential group for its whole life,
+    not the session's data or the other cookies of the browser (least data, and one
+    scope copy a socket instead of one per layer)."""
+    seen = {}
+
+    async def consumer(scope, receive, send):
+        seen.update(scope)
+        await receive()
+        await send({"type": "websocket.close", "code": 1000})
+
+    headers = [
+        (b"cookie", member_cookie),
+        (b"host", b"localhost"),
+        (b"origin", b"http://localhost"),
+    ]
+    communicator = WebsocketCommunicator(WebSocketAuthMiddleware(consumer), "/ws/", headers=headers)
+
+    await communicator.connect()
+
+    session_key = member_cookie.decode().partition("=")[2]
+    assert seen["user"] == member
+    assert seen["credential_group"] == credential_group("session", session_key)
+    assert "auth_close_code" not in seen
+    assert not {"session", "cookies"} & set(seen)
+    await communicator.disconnect()
+
+
+async def test_a_session_from_before_a_password_change_finds_no_one(member_cookie, member):
+    """The socket asks Django's own session check, as a page does: a password change
+    signs every older session out."""
+    member.set_password("a new long passphrase 4 the test")
+    await member.asave()
+
+    communicator, _ = await connect(
+        [(b"cookie", member_cookie), (b"host", b"localhost"), (b"origin", b"http://localhost")]
+    )
+
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
     await communicator.disconnect()

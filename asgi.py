@@ -17,13 +17,12 @@ from chat.admission import AdmitWhileKeepingUp  # noqa: E402
 from chat.auth import WebSocketAuthMiddleware  # noqa: E402
 from chat.consumers import ChatConsumer  # noqa: E402
 from chat.routing import KnownPathsOnly  # noqa: E402
-from chat.wire import PreparedFrames  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": KnownPathsOnly(
-            AdmitWhileKeepingUp(PreparedFrames(WebSocketAuthMiddleware(ChatConsumer.as_asgi())))
+            AdmitWhileKeepingUp(WebSocketAuthMiddleware(ChatConsumer.as_asgi()))
         ),
     }
 )

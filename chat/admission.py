@@ -132,6 +132,7 @@ class AdmitWhileKeepingUp:
                 here.in_flight -= 1
             await send(message)
 
+        watching_send.__wrapped__ = send  # so the consumer finds daphne's socket (chat.wire)
         try:
             return await self.app(scope, receive, watching_send)
         finally:

@@ -14,7 +14,7 @@ from django.utils import translation
 from chat import broadcast, policies, ports, presence, protocol, selectors, services
 from chat.hub import hub_for
 from chat.protocol import ProtocolError
-from chat.wire import SCOPE_KEY
+from chat.wire import wire_for
 from community import policies as community_policies
 from community.errors import DATABASE_DOWN, BredvidError, NotFound, Unavailable, for_viewer
 from community.realtime import (
@@ -102,6 +102,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self._draining: asyncio.Task | None = None
 
     async def __call__(self, scope, receive, send):
+        self.wire = wire_for(send)  # daphne's socket, for the hub's prepared frames
         try:
             await super().__call__(scope, receive, send)
         finally:
@@ -284,10 +285,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 return
             if not self._has_gap(event, subscription):
                 text = self._room_text(event, subscription)
-                if text is not None:
-                    wire = self.scope.get(SCOPE_KEY)
-                    if wire is None or not wire.write(text, prepared):
-                        await self.send(text_data=text)
+                wire = self.wire
+                if text is not None and (wire is None or not wire.write(text, prepared)):
+                    await self.send(text_data=text)
                 return
         self._inbox.append(event)
         if self._draining is None or self._draining.done():

@@ -3,7 +3,9 @@
 A room frame is serialised once (``chat.broadcast``) and most readers get the very same
 text. Through ASGI each socket would still encode it to UTF-8 and frame it again
 (autobahn's ``sendMessage``), and that was most of what a delivery cost after the hub. Under
-daphne, ``PreparedFrames`` offers the consumer its socket's autobahn protocol: the hub's
+daphne, ``wire_for`` finds the consumer its socket's autobahn protocol behind the ``send``
+it was given (through any middleware's wrapper that names what it wraps, as
+``functools.wraps`` does, in ``__wrapped__``): the hub's
 delivery then frames each distinct text once (autobahn's ``prepareMessage``, made for
 broadcasting) and writes those bytes to each socket (``sendPreparedMessage``), in order
 with what the socket sends through ASGI (both write to the same transport at once).
@@ -12,9 +14,8 @@ Under another server, or for a frame above the server's size limit, the consumer
 through ASGI as before.
 """
 
+import inspect
 from functools import partial
-
-SCOPE_KEY = "bredvid.wire"
 
 
 class Wire:
@@ -59,15 +60,6 @@ def _daphne_wire(send) -> Wire | None:
     return Wire(protocol, server)
 
 
-class PreparedFrames:
-    """ASGI middleware for the socket routes: puts the socket's ``Wire`` in the scope."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "websocket":
-            wire = _daphne_wire(send)
-            if wire is not None:
-                scope = {**scope, SCOPE_KEY: wire}
-        return await self.app(scope, receive, send)
+def wire_for(send) -> Wire | None:
+    """The socket's wire when ``send`` is daphne's, seen through the wrappers around it."""
+    return _daphne_wire(inspect.unwrap(send))

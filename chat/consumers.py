@@ -291,7 +291,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 if text is not None and (wire is None or not wire.write(text, prepared)):
                     await self.send(text_data=text)
                 return
-        if not self._inbox:
+        if not isinstance(self._inbox, deque):
             self._inbox = deque()
         self._inbox.append(event)
         if self._draining is None or self._draining.done():

@@ -9,6 +9,7 @@ from asgi import application
 from chat.auth import WebSocketAuthMiddleware
 from community import services
 from community.realtime import credential_group
+from tests.ws import HOST, ORIGIN, _session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -177,4 +178,52 @@ async def test_a_session_from_before_a_password_change_finds_no_one(member_cooki
     )
 
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    await communicator.disconnect()
+
+
+@pytest.fixture(params=["member", "moderator", "coordinator", "admin_user"])
+def person(request):
+    return request.getfixturevalue(request.param)
+
+
+def _deactivate(user):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+def _new_password(user):
+    user.set_password("a new long passphrase 4 the test")
+    user.save(update_fields=["password"])
+
+
+@pytest.mark.parametrize(
+    ("credential", "change", "answer"),
+    [
+        pytest.param("session", None, "pong", id="session"),
+        pytest.param("session", _deactivate, 4401, id="session-deactivated"),
+        pytest.param("session", _new_password, 4401, id="session-older-than-password"),
+        pytest.param("token", None, "pong", id="token"),
+        pytest.param("token", _deactivate, 4401, id="token-deactivated"),
+    ],
+)
+async def test_who_may_open_a_socket_for_every_role_and_credential(
+    person, credential, change, answer
+):
+    """The socket's verdict asks REST's token check and the pages' session check, for every
+    role alike: a live account is let in, a deactivated one or an outdated session is not."""
+    if credential == "session":
+        headers = [(b"cookie", await sync_to_async(_session_cookie)(person)), HOST, ORIGIN]
+    else:
+        token = await sync_to_async(services.token_create)(user=person)
+        headers = [(b"authorization", f"Token {token}".encode())]
+    if change is not None:
+        await sync_to_async(change)(person)
+
+    communicator, _ = await connect(headers)
+
+    if answer == "pong":
+        await communicator.send_json_to({"type": "ping"})
+        assert await communicator.receive_json_from() == {"type": "pong"}
+    else:
+        assert await communicator.receive_output() == {"type": "websocket.close", "code": answer}
     await communicator.disconnect()

@@ -157,11 +157,6 @@ async def test_a_process_that_stays_busy_still_lets_one_socket_in_every_so_often
     assert busy
 
 
-@pytest.fixture(params=["member", "moderator", "coordinator", "admin_user"])
-def person(request):
-    return request.getfixturevalue(request.param)
-
-
 @pytest.mark.parametrize("credential", ["session", "token"])
 async def test_a_busy_process_refuses_every_role_and_credential_alike(settings, person, credential):
     user = person

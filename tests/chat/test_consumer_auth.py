@@ -181,11 +181,6 @@ async def test_a_session_from_before_a_password_change_finds_no_one(member_cooki
     await communicator.disconnect()
 
 
-@pytest.fixture(params=["member", "moderator", "coordinator", "admin_user"])
-def person(request):
-    return request.getfixturevalue(request.param)
-
-
 def _deactivate(user):
     user.is_active = False
     user.save(update_fields=["is_active"])

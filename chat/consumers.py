@@ -4,11 +4,14 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass, replace
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.utils import translation
 
 from chat import broadcast, policies, ports, presence, protocol, selectors, services
@@ -22,6 +25,7 @@ from community.realtime import (
     CLOSE_UNAVAILABLE,
     LAYER_DOWN,
     doorbell,
+    group_send,
     in_database,
     layer_failed,
 )
@@ -92,38 +96,46 @@ def _fitting(backlog: list[dict]) -> tuple[list[str], bool]:
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
-    """Handles one thing at a time: a client frame, an event of its own channel, or room
-    frames from the process's hub (``chat.hub``) that had to wait (``_inbox``)."""
+    """Handles one thing at a time: a client frame, or an event of its groups from the
+    process's hub (``chat.hub``) that had to wait for its turn (``_inbox``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._turn = asyncio.Lock()  # held while a frame or event is handled
-        # Room frames waiting for their turn, in order: made when first needed, as most
-        # sockets never wait (an empty deque is about 600 bytes, for each socket's life).
+        # Events waiting for their turn, in order: made when first needed, as most sockets
+        # never wait (an empty deque is about 600 bytes, for each socket's life).
         self._inbox: deque[dict] | tuple = ()
         self._draining: asyncio.Task | None = None
+        self.groups_joined: list[str] = []
 
     async def __call__(self, scope, receive, send):
+        """Channels' loop without a channel of the socket's own: its events come through
+        the process's hub, so a socket keeps no queue and no task waiting on one."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.socket_id = uuid.uuid4().hex  # this socket among all processes' (presence)
+        self.base_send = send
         self.wire = wire_for(send)  # daphne's socket, for the hub's prepared frames
         try:
-            await super().__call__(scope, receive, send)
+            while True:  # until the client leaves (StopConsumer)
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
         finally:
-            if getattr(self, "rooms", None) and self.channel_layer is not None:
-                hub_for(self.channel_layer).forget(self)
+            if self._draining is not None:
+                self._draining.cancel()  # nothing more is written to a socket that ended
+            hub_for(self.channel_layer).forget(self, self._followed())
+
+    def _followed(self) -> list[str]:
+        rooms = getattr(self, "rooms", {})
+        return [*self.groups_joined, *(broadcast.room_group(room_id) for room_id in rooms)]
 
     async def dispatch(self, message):
-        """Events from the channel layer go straight to their handler. Channels would first
-        hop to the database thread to close stale connections, once per event and socket
-        (50 hops for one message to a room of 50); every database call here goes through
-        ``in_database``, which does that itself."""
+        """A client's message, straight to its handler. Channels would first hop to the
+        database thread to close stale connections, once per frame; every database call
+        here goes through ``in_database``, which does that itself."""
         async with self._turn:
-            if message["type"].startswith("websocket."):
-                await super().dispatch(message)
-            else:
-                handler = getattr(self, get_handler_name(message), None)
-                if handler is None:
-                    raise ValueError(f"No handler for message type {message['type']}")
-                await handler(message)
+            await getattr(self, get_handler_name(message))(message)
             await self._drain_inbox()
 
     async def connect(self):
@@ -147,13 +159,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.accept()  # so the client can read why, and come back later
             await self.close(code=CLOSE_UNAVAILABLE)
             return
-        self.groups_joined = [
+        hub = hub_for(self.channel_layer)
+        for group in (
             broadcast.user_group(self.user.pk),
             self.scope["credential_group"],
             *moderation_groups,
-        ]
-        for group in self.groups_joined:
-            await doorbell(self.channel_layer.group_add(group, self.channel_name))
+        ):
+            self.groups_joined.append(group)
+            await doorbell(hub.join(group, self))
         # Accept only when wired up: a sign-out right after the handshake still reaches us.
         await self.accept()
 
@@ -161,12 +174,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self._draining is not None:
             self._draining.cancel()
         self._inbox = ()
-        if not hasattr(self, "groups_joined"):
-            return
-        for room_id in list(self.rooms):
+        hub = hub_for(self.channel_layer)
+        for room_id in list(getattr(self, "rooms", ())):
             await self._leave(room_id)
         for group in self.groups_joined:
-            await doorbell(self.channel_layer.group_discard(group, self.channel_name))
+            await doorbell(hub.leave(group, self))
+        self.groups_joined = []
 
     # --- frames from the client ----------------------------------------------------------
 
@@ -197,7 +210,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Join the room's group before reading the backlog: a message committed in between
         # then arrives live as well, and the seq check below drops the copy.
         if room.pk not in self.rooms:
-            await doorbell(hub_for(self.channel_layer).join(room.pk, self))
+            await doorbell(hub_for(self.channel_layer).join(broadcast.room_group(room.pk), self))
         backlog, has_more = await _backlog(self.user, room, viewer, frame.after_seq)
         texts, cut = _fitting(backlog)
         has_more = has_more or cut
@@ -275,7 +288,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def on_read(self, frame):
         await in_database(services.read_mark)(user=self.user, room_id=frame.room, seq=frame.seq)
 
-    # --- events from the channel layer ---------------------------------------------------
+    # --- events of the socket's groups, from the process's hub -----------------------------
+
+    def hub_event(self, event):
+        """An event for this socket (a private frame, a reload, a close): queued for its
+        turn, after what the socket is doing and what waits before it."""
+        self._queue(event)
 
     async def hub_frame(self, event, prepared: dict):
         """A room frame from the hub: written at once when this socket is between turns
@@ -291,6 +309,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 if text is not None and (wire is None or not wire.write(text, prepared)):
                     await self.send(text_data=text)
                 return
+        self._queue(event)
+
+    def _queue(self, event):
         if not isinstance(self._inbox, deque):
             self._inbox = deque()
         self._inbox.append(event)
@@ -302,12 +323,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             async with self._turn:
                 await self._drain_inbox()
         except Exception:
-            logger.exception("room frames for one socket failed")
+            logger.exception("events for one socket failed")
             await self.close(code=CLOSE_INTERNAL)
 
     async def _drain_inbox(self):
         while self._inbox:
-            await self.room_frame(self._inbox.popleft())
+            event = self._inbox.popleft()
+            await getattr(self, get_handler_name(event))(event)
 
     async def room_frame(self, event):
         subscription = self.rooms.get(event["room"])
@@ -402,7 +424,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self.send(text_data=json.dumps(frame))
 
     async def _present(self, room_id: int, announce: bool = False):
-        me = (self.user.pk, self.user.display_name, self.channel_name)
+        me = (self.user.pk, self.user.display_name, self.socket_id)
         await doorbell(presence.backend().join(room_id, *me))
         if announce:
             await presence.announcer().changed(room_id, self._announce_presence)
@@ -421,16 +443,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
             "author": None,
             "audience": broadcast.EVERYONE,
         }
-        await doorbell(self.channel_layer.group_send(broadcast.room_group(room_id), event))
+        await doorbell(group_send(broadcast.room_group(room_id), event))
 
     async def _leave(self, room_id: int):
         subscription = self.rooms.pop(room_id, None)
-        await doorbell(hub_for(self.channel_layer).leave(room_id, self))
+        await doorbell(hub_for(self.channel_layer).leave(broadcast.room_group(room_id), self))
         if subscription is None or subscription.present:
             await self._absent(room_id)
 
     async def _absent(self, room_id: int):
-        me = (self.user.pk, self.user.display_name, self.channel_name)
+        me = (self.user.pk, self.user.display_name, self.socket_id)
         await doorbell(presence.backend().leave(room_id, *me))
         await presence.announcer().changed(room_id, self._announce_presence)
 

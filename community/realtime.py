@@ -52,11 +52,17 @@ async def doorbell(awaitable) -> None:
         layer_failed(error)
 
 
+async def group_send(group: str, event: dict) -> None:
+    """Publish ``event`` to ``group``, naming the group in it: a process's sockets share one
+    channel (``chat.hub``), which learns from the event whose it is."""
+    await get_channel_layer().group_send(group, {**event, "group": group})
+
+
 def layer_send(group: str, event: dict) -> None:
     """``group_send`` from synchronous code (a commit hook), never raising for an outage:
     what was committed stays committed and its sender still gets the ack."""
     try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
+        async_to_sync(group_send)(group, event)
     except LAYER_DOWN as error:
         layer_failed(error)
 

@@ -5,12 +5,12 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.test import Client
 
 from chat import broadcast, services
 from chat.consumers import GAP_FILL_LIMIT
 from chat.models import Message, Reaction, ReadState
+from community import realtime
 from community import services as community_services
 from tests.factories import MembershipFactory
 from tests.ws import (
@@ -193,7 +193,7 @@ def held_broadcasts(monkeypatch):
         by_seq = {event.get("seq"): (group, event) for group, event in held}
         for seq in seqs:
             group, event = by_seq[seq]
-            await get_channel_layer().group_send(group, event)
+            await realtime.group_send(group, event)
 
     return release
 

@@ -40,8 +40,41 @@ class Wire:
             if self.limit and len(payload) > self.limit:
                 return False
             frame = prepared[text] = protocol.factory.prepareMessage(payload, False)
-        protocol.sendPreparedMessage(frame)
+        if protocol._perMessageCompress is not None or protocol.send_queue:
+            protocol.sendPreparedMessage(frame)  # autobahn compresses or queues it
+        else:
+            write_now(protocol.transport, frame.payloadHybi)
         return True
+
+
+def write_now(transport, data: bytes) -> None:
+    """Write ``data`` to the socket now when nothing waits before it.
+
+    Twisted buffers every write and sends it once the loop finds the socket writable: per
+    frame two changes to the epoll set and a wake-up, which measured a fifth of the loop's
+    time at saturation. asyncio's transports send at once; so does this, with what the
+    socket does not take (its buffer full) and all after it left to Twisted, in order."""
+    sock = getattr(transport, "socket", None)
+    if (
+        sock is None
+        or getattr(transport, "TLS", False)
+        or not transport.connected
+        or transport.disconnecting
+        or transport._writeDisconnected
+        or transport._tempDataBuffer
+        or transport.offset != len(transport.dataBuffer)
+    ):
+        transport.write(data)
+        return
+    try:
+        sent = sock.send(data)
+    except (BlockingIOError, InterruptedError):
+        sent = 0
+    except OSError:
+        transport.write(data)  # Twisted finds the lost connection when it writes
+        return
+    if sent < len(data):
+        transport.write(data[sent:])
 
 
 def _daphne_wire(send) -> Wire | None:

@@ -54,7 +54,8 @@ def test_a_frame_goes_to_the_socket_at_once_and_never_before_what_waits():
     write_now(transport, b"first")
 
     assert theirs.recv(100) == b"first"  # on the socket, not waiting for the loop
-    assert transport.dataBuffer == b"" and transport._tempDataBuffer == []
+    assert transport.dataBuffer == b""
+    assert transport._tempDataBuffer == []
     big = b"x" * 4_000_000  # more than the socket's buffer takes at once
     write_now(transport, big)
     assert transport._tempDataBuffer  # the rest waits with Twisted

@@ -9,13 +9,15 @@ hub's channel is in the groups; it decodes an event once and calls each socket's
 a room frame (``ChatConsumer.hub_frame``) is filtered for its reader and written at once
 when the socket is between turns, anything else (``ChatConsumer.hub_event``) waits for the
 socket's turn, so each socket still sees its events in the order it would have handled them
-itself. Every event names its group (``community.realtime.group_send``).
+itself. Every event names its group (``community.realtime.group_send``); a room frame
+from a process of an earlier release, which did not, is known by its room.
 """
 
 import asyncio
 import logging
 import weakref
 
+from chat.broadcast import room_group
 from community.realtime import LAYER_DOWN, doorbell, layer_failed
 
 logger = logging.getLogger(__name__)
@@ -92,7 +94,10 @@ class Hub:
             await self.deliver(event)
 
     async def deliver(self, event: dict) -> None:
-        members = self.members.get(event.get("group"))
+        group = event.get("group")
+        if group is None and "room" in event:  # from a process of an earlier release
+            group = room_group(event["room"])
+        members = self.members.get(group)
         if not members:
             return
         if event["type"] != ROOM_FRAME:

@@ -2,6 +2,7 @@
 no queue and no task of its own, and each event reaches the sockets of its group only."""
 
 import asyncio
+import json
 
 import pytest
 from channels.layers import get_channel_layer
@@ -70,3 +71,17 @@ async def test_a_socket_that_ended_without_leaving_takes_its_groups_with_it(memb
     await asyncio.sleep(0.05)
     assert "user.1" not in hub.joined
     assert "user.1" not in hub.members
+
+
+async def test_a_room_frame_that_names_no_group_still_reaches_the_rooms_readers(member, topic_room):
+    socket = await open_socket(member)
+    await _follow(socket, topic_room.pk)
+    await drain(socket)
+    frame = json.dumps({"type": "presence", "room": topic_room.pk, "users": []})
+    event = {"type": "room.frame", "room": topic_room.pk, "text": frame, "author": None}
+
+    # as a process of the earlier release publishes it: no "group" in the event
+    await get_channel_layer().group_send(f"room.{topic_room.pk}", {**event, "audience": "all"})
+
+    assert [f["type"] for f in await drain(socket)] == ["presence"]
+    await socket.disconnect()
